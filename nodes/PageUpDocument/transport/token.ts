@@ -1,0 +1,144 @@
+// The client-credentials token request that the PageUp API credential runs before API calls.
+import type { IDataObject, IHttpRequestHelper, IN8nHttpFullResponse } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import { DOCUMENT_SCOPES, resolveEndpoints, type EndpointFields } from './endpoints';
+
+export interface TokenCredentialFields extends EndpointFields {
+	clientId?: unknown;
+	clientSecret?: unknown;
+	scopes?: unknown;
+}
+
+export interface AccessToken {
+	accessToken: string;
+	expiresInSeconds: number;
+}
+
+/** A failed token request, worded for the person who filled in the credential. */
+export class TokenRequestError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'TokenRequestError';
+	}
+}
+
+// n8n may load the credential and the node as separate copies of this module, so match by name.
+export function isTokenRequestError(error: unknown): error is TokenRequestError {
+	return error instanceof Error && error.name === 'TokenRequestError';
+}
+
+const TOKEN_TIMEOUT_MS = 15_000;
+
+// A token endpoint that is briefly down should not fail a whole workflow.
+const TOKEN_RETRY_DELAYS_MS = [500, 1500];
+
+const OAUTH_HINTS: Record<string, string> = {
+	invalid_client:
+		'Check the Client ID and Client Secret, and that they were issued for this environment ' +
+		'(production and UAT have different ones).',
+	invalid_scope:
+		'Ask PageUp to grant these scopes to the client, or remove the ones it lacks from Scopes.',
+	unauthorized_client: 'Ask PageUp to enable the client-credentials grant for this client.',
+	unsupported_grant_type: 'The token URL does not accept the client-credentials grant.',
+};
+
+export function scopesOf(fields: TokenCredentialFields): string {
+	const scopes = String(fields.scopes ?? '')
+		.split(/[\s,]+/)
+		.filter((scope) => scope !== '');
+	return scopes.length > 0 ? scopes.join(' ') : DOCUMENT_SCOPES;
+}
+
+function tokenRequestBody(fields: TokenCredentialFields): string {
+	return new URLSearchParams({
+		grant_type: 'client_credentials',
+		client_id: String(fields.clientId ?? '').trim(),
+		client_secret: String(fields.clientSecret ?? ''),
+		scope: scopesOf(fields),
+	}).toString();
+}
+
+function describeOAuthError(status: number, body: unknown): string {
+	const answer = typeof body === 'object' && body !== null ? (body as IDataObject) : {};
+	const code = typeof answer.error === 'string' ? answer.error : undefined;
+	const detail =
+		typeof answer.error_description === 'string' ? `: ${answer.error_description}` : '';
+	if (code === undefined) {
+		return (
+			`PageUp's token endpoint answered HTTP ${status} without an OAuth error. ` +
+			'Check the Token URL, data centre and environment.'
+		);
+	}
+	const hint = OAUTH_HINTS[code] ?? 'Check the credential fields.';
+	return `PageUp refused the token request (${code}${detail}, HTTP ${status}). ${hint}`;
+}
+
+function networkReason(error: unknown): string | undefined {
+	const { code } = (error ?? {}) as { code?: unknown };
+	return typeof code === 'string' ? code.toLowerCase().replace(/_/g, ' ') : undefined;
+}
+
+/**
+ * Asks the token endpoint for a bearer token. Errors say what PageUp answered and never carry
+ * the request, which holds the client secret.
+ */
+export async function requestAccessToken(
+	helper: IHttpRequestHelper,
+	fields: TokenCredentialFields,
+): Promise<AccessToken> {
+	const { tokenUrl } = resolveEndpoints(fields);
+	const host = new URL(tokenUrl).host;
+	let failure = '';
+
+	for (let attempt = 0; attempt <= TOKEN_RETRY_DELAYS_MS.length; attempt++) {
+		if (attempt > 0) await sleep(TOKEN_RETRY_DELAYS_MS[attempt - 1]);
+
+		let response: IN8nHttpFullResponse;
+		try {
+			response = (await helper.helpers.httpRequest({
+				method: 'POST',
+				url: tokenUrl,
+				headers: {
+					'Content-Type': 'application/x-www-form-urlencoded',
+					Accept: 'application/json',
+				},
+				body: tokenRequestBody(fields),
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				disableFollowRedirect: true,
+				timeout: TOKEN_TIMEOUT_MS,
+			})) as IN8nHttpFullResponse;
+		} catch (error) {
+			const reason = networkReason(error) ?? 'no answer';
+			failure =
+				`Could not reach PageUp's token endpoint at ${host} (${reason}). ` +
+				'Check the data centre, environment and Token URL.';
+			continue;
+		}
+
+		const { statusCode, body } = response;
+		if (statusCode >= 500) {
+			failure = `PageUp's token endpoint at ${host} failed with HTTP ${statusCode}. Try again later.`;
+			continue;
+		}
+		if (statusCode !== 200) throw new TokenRequestError(describeOAuthError(statusCode, body));
+
+		const answer = typeof body === 'object' && body !== null ? (body as IDataObject) : {};
+		if (typeof answer.access_token !== 'string' || answer.access_token === '') {
+			throw new TokenRequestError(
+				`PageUp's token endpoint at ${host} answered without an access token. ` +
+					'Check that the Token URL points at /connect/token.',
+			);
+		}
+		const expiresIn = Number(answer.expires_in);
+		return {
+			accessToken: answer.access_token,
+			expiresInSeconds: Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 300,
+		};
+	}
+
+	throw new TokenRequestError(
+		`${failure} (${TOKEN_RETRY_DELAYS_MS.length + 1} attempts were made.)`,
+	);
+}

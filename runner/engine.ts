@@ -1,0 +1,241 @@
+// Runs workflows through n8n's own execution engine (n8n-core's WorkflowExecute), with binary
+// data kept the way n8n keeps it, so the node is exercised as a real n8n would run it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
+import { BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import type {
+	IBinaryData,
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IConnections,
+	INode,
+	INodeExecutionData,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IWorkflowBase,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+import { BINARY_ENCODING, Workflow } from 'n8n-workflow';
+
+import { PageUpApi } from '../credentials/PageUpApi.credentials';
+import { PageUpDocument } from '../nodes/PageUpDocument/PageUpDocument.node';
+import { MemoryCredentialsHelper } from './credentials';
+import { FileSource, FILE_SOURCE_TYPE } from './fileSource';
+
+export const PAGEUP_DOCUMENT_TYPE = 'n8n-nodes-pageup.pageUpDocument';
+
+export type BinaryDataMode = 'filesystem' | 'default';
+
+export interface LogRecord {
+	level: 'error' | 'warn' | 'info' | 'debug';
+	message: string;
+	metadata?: Record<string, unknown>;
+}
+
+/** n8n's logger, kept in memory so that a test can read every line the node wrote. */
+class RecordingLogger {
+	readonly records: LogRecord[] = [];
+
+	constructor(private readonly echo: boolean) {}
+
+	private log(level: LogRecord['level'], message: string, metadata?: Record<string, unknown>) {
+		this.records.push({ level, message, metadata });
+		if (this.echo) console.log(`  [${level}] ${message} ${metadata ? JSON.stringify(metadata) : ''}`);
+	}
+
+	error = (message: string, metadata?: Record<string, unknown>) => this.log('error', message, metadata);
+
+	warn = (message: string, metadata?: Record<string, unknown>) => this.log('warn', message, metadata);
+
+	info = (message: string, metadata?: Record<string, unknown>) => this.log('info', message, metadata);
+
+	debug = (message: string, metadata?: Record<string, unknown>) => this.log('debug', message, metadata);
+
+	scoped() {
+		return this;
+	}
+}
+
+class NodeTypes implements INodeTypes {
+	constructor(private readonly types: Record<string, INodeType>) {}
+
+	getByName(type: string): INodeType {
+		const nodeType = this.types[type];
+		if (nodeType === undefined) throw new Error(`Unknown node type ${type}`);
+		return nodeType;
+	}
+
+	getByNameAndVersion(type: string): INodeType {
+		return this.getByName(type);
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+export interface StepSpec {
+	type: string;
+	name?: string;
+	parameters?: INode['parameters'];
+	credentials?: INode['credentials'];
+	continueOnFail?: boolean;
+}
+
+export interface RunResult {
+	run: IRun;
+	/** The main output of each node that ran, by node name (its last run). */
+	output(nodeName: string): INodeExecutionData[];
+	/** The error the execution stopped on, if any. */
+	error: IRun['data']['resultData']['error'];
+}
+
+export interface EngineOptions {
+	binaryDataMode?: BinaryDataMode;
+	/** Print every log line as it is written (the demo does). */
+	echoLogs?: boolean;
+}
+
+export class Engine {
+	readonly credentials = new MemoryCredentialsHelper({ pageUpApi: new PageUpApi() as ICredentialType });
+
+	readonly logger: RecordingLogger;
+
+	private readonly nodeTypes = new NodeTypes({
+		[PAGEUP_DOCUMENT_TYPE]: new PageUpDocument(),
+		[FILE_SOURCE_TYPE]: new FileSource(),
+	});
+
+	private executions = 0;
+
+	private constructor(
+		readonly folder: string,
+		echoLogs: boolean,
+	) {
+		this.logger = new RecordingLogger(echoLogs);
+	}
+
+	/**
+	 * Sets n8n up in a folder of its own: n8n-core reads its settings from the environment once,
+	 * so there is one engine per process (per test file under jest).
+	 */
+	static async start({ binaryDataMode = 'filesystem', echoLogs = false }: EngineOptions = {}) {
+		const folder = mkdtempSync(join(tmpdir(), 'pageup-n8n-'));
+		process.env.N8N_USER_FOLDER = folder;
+		process.env.N8N_DEFAULT_BINARY_DATA_MODE = binaryDataMode;
+		process.env.N8N_BINARY_DATA_STORAGE_PATH = join(folder, 'binaryData');
+		process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
+		process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS = 'false';
+
+		const engine = new Engine(folder, echoLogs);
+		Container.set(Logger, engine.logger as unknown as Logger);
+		await Container.get(BinaryDataService).init();
+		return engine;
+	}
+
+	addPageUpCredential(data: ICredentialDataDecryptedObject) {
+		return this.credentials.add('pageUpApi', data, 'PageUp sandbox');
+	}
+
+	/** Runs the steps as a chain, each feeding the next, starting from the first. */
+	async runChain(steps: StepSpec[]): Promise<RunResult> {
+		const nodes: INode[] = steps.map((step, index) => ({
+			id: `node-${index}`,
+			name: step.name ?? `${index}: ${step.type.split('.').pop()}`,
+			type: step.type,
+			typeVersion: 1,
+			position: [index * 200, 0],
+			parameters: step.parameters ?? {},
+			credentials: step.credentials,
+			...(step.continueOnFail && { onError: 'continueRegularOutput' as const }),
+		}));
+		const connections: IConnections = {};
+		for (let index = 1; index < nodes.length; index++) {
+			connections[nodes[index - 1].name] = {
+				main: [[{ node: nodes[index].name, type: 'main', index: 0 }]],
+			};
+		}
+		return await this.run(nodes, connections);
+	}
+
+	async run(nodes: INode[], connections: IConnections): Promise<RunResult> {
+		const executionId = String(++this.executions);
+		const workflowData: IWorkflowBase = {
+			id: 'pageup-workflow',
+			name: 'PageUp workflow',
+			active: false,
+			isArchived: false,
+			activeVersionId: null,
+			nodes,
+			connections,
+			settings: { executionOrder: 'v1' },
+			createdAt: new Date(),
+			updatedAt: new Date(),
+		};
+		const workflow = new Workflow({
+			id: workflowData.id,
+			name: workflowData.name,
+			nodes,
+			connections,
+			active: false,
+			nodeTypes: this.nodeTypes,
+			settings: workflowData.settings,
+		});
+		const additionalData = {
+			credentialsHelper: this.credentials,
+			hooks: new ExecutionLifecycleHooks('manual', executionId, workflowData),
+			executionId,
+			currentNodeExecutionIndex: 0,
+			restApiUrl: '',
+			instanceBaseUrl: '',
+			formWaitingBaseUrl: '',
+			webhookBaseUrl: '',
+			webhookWaitingBaseUrl: '',
+			webhookTestBaseUrl: '',
+			variables: {},
+			executeWorkflow: async () => {
+				throw new Error('Sub-workflows are not available here');
+			},
+			getRunExecutionData: async () => undefined,
+			logAiEvent: () => {},
+			startRunnerTask: async () => {
+				throw new Error('Task runners are not available here');
+			},
+		} as unknown as IWorkflowExecuteAdditionalData;
+
+		const run = await new WorkflowExecute(additionalData, 'manual').run(workflow, nodes[0]);
+		const { runData, error } = run.data.resultData;
+		return {
+			run,
+			error,
+			output: (nodeName) => {
+				const runs = runData[nodeName];
+				return runs?.[runs.length - 1]?.data?.main?.[0] ?? [];
+			},
+		};
+	}
+
+	/** Streams a binary from wherever n8n keeps it. */
+	async binaryStream(binary: IBinaryData): Promise<Readable | Buffer> {
+		if (binary.id) return await Container.get(BinaryDataService).getAsStream(binary.id);
+		return Buffer.from(binary.data, BINARY_ENCODING);
+	}
+
+	async readBinary(binary: IBinaryData): Promise<Buffer> {
+		const source = await this.binaryStream(binary);
+		if (Buffer.isBuffer(source)) return source;
+		const chunks: Buffer[] = [];
+		for await (const chunk of source) chunks.push(chunk as Buffer);
+		return Buffer.concat(chunks);
+	}
+
+	close() {
+		rmSync(this.folder, { recursive: true, force: true });
+	}
+}
