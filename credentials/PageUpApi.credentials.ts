@@ -9,7 +9,11 @@ import type {
 } from 'n8n-workflow';
 
 import { DATA_CENTRES, DOCUMENT_SCOPES } from '../nodes/PageUpDocument/transport/endpoints';
-import { requestAccessToken } from '../nodes/PageUpDocument/transport/token';
+import {
+	requestAccessToken,
+	TOKEN_EXPIRY_FIELD,
+	tokenExpiry,
+} from '../nodes/PageUpDocument/transport/token';
 
 export class PageUpApi implements ICredentialType {
 	name = 'pageUpApi';
@@ -102,13 +106,19 @@ export class PageUpApi implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
+		{
+			displayName: 'Access Token Expires At',
+			name: TOKEN_EXPIRY_FIELD,
+			type: 'hidden',
+			default: '',
+		},
 	];
 
-	// n8n stores the token in the credential, so every item, execution and queue worker reuses it
-	// and asks for a new one only after PageUp rejects it.
+	// n8n stores the token (and its expiry) in the credential, so every item, execution and queue
+	// worker reuses it; the node asks for a new one when it expires or PageUp rejects it.
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const { accessToken } = await requestAccessToken(this, credentials);
-		return { accessToken };
+		const token = await requestAccessToken(this, credentials);
+		return { accessToken: token.accessToken, [TOKEN_EXPIRY_FIELD]: tokenExpiry(token) };
 	}
 
 	authenticate: IAuthenticateGeneric = {

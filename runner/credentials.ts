@@ -16,6 +16,9 @@ import type {
 } from 'n8n-workflow';
 import { ICredentialsHelper, NodeHelpers } from 'n8n-workflow';
 
+/** The node type n8n's credential tester runs a credential's test request as. */
+export const CREDENTIAL_TEST_NODE_TYPE = 'n8n-nodes-base.noOp';
+
 interface StoredCredential {
 	id: string;
 	name: string;
@@ -53,6 +56,10 @@ export class MemoryCredentialsHelper extends ICredentialsHelper {
 		const entry = details.id ? this.stored.get(details.id) : undefined;
 		if (entry === undefined) throw new Error(`No credential with id ${details.id ?? '(none)'}`);
 		return entry;
+	}
+
+	credentialType(name: string): ICredentialType {
+		return this.type(name);
 	}
 
 	private type(name: string): ICredentialType {
@@ -149,7 +156,11 @@ export class MemoryCredentialsHelper extends ICredentialsHelper {
 			(property) => property.type === 'hidden' && property.typeOptions?.expirable === true,
 		);
 		if (expirable === undefined || typeof type.preAuthentication !== 'function') return undefined;
-		if (credentials[expirable.name] !== '' && !credentialsExpired) return undefined;
+		// As in n8n, a credential test always fetches a fresh token.
+		const isCredentialTest = node.type === CREDENTIAL_TEST_NODE_TYPE && node.parameters?.temp === '';
+		if (credentials[expirable.name] !== '' && !credentialsExpired && !isCredentialTest) {
+			return undefined;
+		}
 
 		const output = await type.preAuthentication.call(helpers, credentials);
 		if (output[expirable.name] === undefined) return undefined;

@@ -7,7 +7,13 @@ import type { Readable } from 'node:stream';
 
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
-import { BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	BinaryDataService,
+	ExecuteContext,
+	ExecutionLifecycleHooks,
+	RoutingNode,
+	WorkflowExecute,
+} from 'n8n-core';
 import type {
 	IBinaryData,
 	ICredentialDataDecryptedObject,
@@ -18,6 +24,7 @@ import type {
 	INodeType,
 	INodeTypes,
 	IRun,
+	IRunExecutionData,
 	IWorkflowBase,
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
@@ -25,7 +32,7 @@ import { BINARY_ENCODING, Workflow } from 'n8n-workflow';
 
 import { PageUpApi } from '../credentials/PageUpApi.credentials';
 import { PageUpDocument } from '../nodes/PageUpDocument/PageUpDocument.node';
-import { MemoryCredentialsHelper } from './credentials';
+import { CREDENTIAL_TEST_NODE_TYPE, MemoryCredentialsHelper } from './credentials';
 import { FileSource, FILE_SOURCE_TYPE } from './fileSource';
 
 export const PAGEUP_DOCUMENT_TYPE = 'n8n-nodes-pageup.pageUpDocument';
@@ -94,6 +101,11 @@ export interface RunResult {
 	output(nodeName: string): INodeExecutionData[];
 	/** The error the execution stopped on, if any. */
 	error: IRun['data']['resultData']['error'];
+}
+
+export interface CredentialTestResult {
+	status: 'OK' | 'Error';
+	message: string;
 }
 
 export interface EngineOptions {
@@ -187,7 +199,21 @@ export class Engine {
 			nodeTypes: this.nodeTypes,
 			settings: workflowData.settings,
 		});
-		const additionalData = {
+		const additionalData = this.additionalData(executionId, workflowData);
+		const run = await new WorkflowExecute(additionalData, 'manual').run(workflow, nodes[0]);
+		const { runData, error } = run.data.resultData;
+		return {
+			run,
+			error,
+			output: (nodeName) => {
+				const runs = runData[nodeName];
+				return runs?.[runs.length - 1]?.data?.main?.[0] ?? [];
+			},
+		};
+	}
+
+	private additionalData(executionId: string, workflowData: IWorkflowBase) {
+		return {
 			credentialsHelper: this.credentials,
 			hooks: new ExecutionLifecycleHooks('manual', executionId, workflowData),
 			executionId,
@@ -208,17 +234,95 @@ export class Engine {
 				throw new Error('Task runners are not available here');
 			},
 		} as unknown as IWorkflowExecuteAdditionalData;
+	}
 
-		const run = await new WorkflowExecute(additionalData, 'manual').run(workflow, nodes[0]);
-		const { runData, error } = run.data.resultData;
-		return {
-			run,
-			error,
-			output: (nodeName) => {
-				const runs = runData[nodeName];
-				return runs?.[runs.length - 1]?.data?.main?.[0] ?? [];
+	/**
+	 * Tests a stored credential the way n8n's editor does: its test request runs as a routing
+	 * node, after a forced `preAuthentication`, and failures become the message the editor shows.
+	 */
+	async testCredential(credential: { id: string; name: string }): Promise<CredentialTestResult> {
+		const type = this.credentials.credentialType('pageUpApi');
+		const testRequest = type.test;
+		if (testRequest === undefined) return { status: 'Error', message: 'No test request' };
+		const node: INode = {
+			id: 'temp',
+			name: 'Temp-Node',
+			type: CREDENTIAL_TEST_NODE_TYPE,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+			credentials: { pageUpApi: credential },
+		};
+		const testNodeType: INodeType = {
+			description: {
+				displayName: 'Credential test',
+				name: CREDENTIAL_TEST_NODE_TYPE,
+				group: ['transform'],
+				version: 1,
+				description: '',
+				defaults: {},
+				inputs: [],
+				outputs: [],
+				credentials: [{ name: 'pageUpApi', required: true }],
+				properties: [
+					{
+						displayName: 'Temp',
+						name: 'temp',
+						type: 'string',
+						routing: { request: testRequest.request },
+						default: '',
+					},
+				],
 			},
 		};
+		const workflow = new Workflow({
+			nodes: [node],
+			connections: {},
+			active: false,
+			nodeTypes: new NodeTypes({ [CREDENTIAL_TEST_NODE_TYPE]: testNodeType }),
+		});
+		const workflowData = { id: 'credential-test', nodes: [node], connections: {} } as never;
+		const context = new ExecuteContext(
+			workflow,
+			node,
+			this.additionalData('credential-test', workflowData),
+			'internal',
+			{ resultData: { runData: {} } } as unknown as IRunExecutionData,
+			0,
+			[],
+			{ main: [[{ json: {} }]] },
+			{ node, data: {}, source: null },
+			[],
+		);
+		const decrypted = {
+			id: credential.id,
+			name: credential.name,
+			type: 'pageUpApi',
+			data: this.credentials.data(credential.id),
+		};
+		try {
+			await new RoutingNode(context, testNodeType, decrypted).runNode();
+		} catch (caught) {
+			const error = caught as {
+				message: string;
+				cause?: { code?: string; response?: { status: number; statusText?: string } };
+			};
+			const response = error.cause?.response;
+			if (response) {
+				const rule = testRequest.rules?.find(
+					(candidate) =>
+						candidate.type === 'responseCode' && candidate.properties.value === response.status,
+				);
+				if (rule?.type === 'responseCode') return { status: 'Error', message: rule.properties.message };
+				return {
+					status: 'Error',
+					message: response.statusText || `Received HTTP status code: ${response.status}`,
+				};
+			}
+			if (error.cause?.code) return { status: 'Error', message: error.cause.code };
+			return { status: 'Error', message: String(error.message) };
+		}
+		return { status: 'OK', message: 'Connection successful!' };
 	}
 
 	/** Streams a binary from wherever n8n keeps it. */

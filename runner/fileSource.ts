@@ -7,6 +7,7 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
+	INodeParameters,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
@@ -27,7 +28,7 @@ export interface SourceItem {
 }
 
 /** The parameters that make the file source emit these items. */
-export function sourceItems(items: SourceItem[]) {
+export function sourceItems(items: SourceItem[]): INodeParameters {
 	return {
 		items: items.map(({ json, files }) => ({
 			json: json ?? {},
@@ -42,7 +43,7 @@ export function sourceItems(items: SourceItem[]) {
 				]),
 			),
 		})),
-	};
+	} as unknown as INodeParameters;
 }
 
 interface StoredSourceFile {

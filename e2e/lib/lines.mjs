@@ -48,7 +48,9 @@ export function loadLine(line) {
 		nodeDir: dirname(installed.node),
 		env: major === 1 ? LINE_1_ENV : LINE_2_ENV,
 		activateCommand: (id) =>
-			major === 1 ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`],
+			major === 1
+				? ['update:workflow', `--id=${id}`, '--active=true']
+				: ['publish:workflow', `--id=${id}`],
 		binaryDataEnv: (mode) => binaryDataEnv(major, mode),
 	};
 }

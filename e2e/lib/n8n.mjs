@@ -122,7 +122,9 @@ export class N8nInstance {
 			timeoutMs,
 		});
 		if (result.code !== 0 && !allowFailure) {
-			throw new Error(`${name} exited with ${result.code}` + outputTail(result.stdout + result.stderr));
+			throw new Error(
+				`${name} exited with ${result.code}` + outputTail(result.stdout + result.stderr),
+			);
 		}
 		return result;
 	}
@@ -263,12 +265,15 @@ export class N8nInstance {
 		this.processes.push(handle);
 		const deadline = Date.now() + timeoutMs;
 		const left = () => Math.max(deadline - Date.now(), 1_000);
-		await waitFor(async () => (await request(`${baseUrl}/healthz`, { timeoutMs: 2_000 })).status === 200, {
-			what: `${baseUrl}/healthz`,
-			timeoutMs: left(),
-			intervalMs: 500,
-			owner: handle,
-		});
+		await waitFor(
+			async () => (await request(`${baseUrl}/healthz`, { timeoutMs: 2_000 })).status === 200,
+			{
+				what: `${baseUrl}/healthz`,
+				timeoutMs: left(),
+				intervalMs: 500,
+				owner: handle,
+			},
+		);
 		// The REST API is mounted a few seconds after /healthz answers.
 		await waitFor(
 			async () => (await request(`${baseUrl}/rest/settings`, { timeoutMs: 2_000 })).status === 200,
@@ -302,7 +307,9 @@ export class N8nInstance {
 		});
 		this.processes.push(handle);
 		await waitFor(
-			async () => (await request(`http://127.0.0.1:${healthPort}/healthz`, { timeoutMs: 2_000 })).status === 200,
+			async () =>
+				(await request(`http://127.0.0.1:${healthPort}/healthz`, { timeoutMs: 2_000 })).status ===
+				200,
 			{ what: `${name} /healthz`, timeoutMs, intervalMs: 500, owner: handle },
 		);
 		const worker = { name, handle, healthPort };

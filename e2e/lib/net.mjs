@@ -42,7 +42,10 @@ export function tcpAsk(port, payload, { timeoutMs = 2_000 } = {}) {
  * fetch with a timeout; resolves with status, headers and the body as text (and parsed JSON
  * when it is JSON).
  */
-export async function request(url, { method = 'GET', headers = {}, body, timeoutMs = 30_000 } = {}) {
+export async function request(
+	url,
+	{ method = 'GET', headers = {}, body, timeoutMs = 30_000 } = {},
+) {
 	const init = { method, headers: { ...headers }, signal: AbortSignal.timeout(timeoutMs) };
 	if (body !== undefined) {
 		if (typeof body === 'string' || body instanceof Uint8Array) {

@@ -121,8 +121,8 @@ export async function stopAll() {
 }
 
 /**
- * Runs a command to its end within `timeoutMs`.
- * @returns {Promise<{ code: number | null, signal: string | null, stdout: string, stderr: string }>}
+ * Runs a command to its end within `timeoutMs`; resolves with its exit code or signal, stdout
+ * and stderr.
  */
 export async function runCommand(options) {
 	const { timeoutMs = 120_000, ...startOptions } = options;

@@ -64,7 +64,8 @@ function postgresOwner() {
 		.split('\n')
 		.map((line) => line.split(':'))
 		.find(([name]) => name === 'postgres');
-	if (!entry) throw new Error('Running as root needs the postgres user (apt-get install postgresql)');
+	if (!entry)
+		throw new Error('Running as root needs the postgres user (apt-get install postgresql)');
 	return { uid: Number(entry[2]), gid: Number(entry[3]) };
 }
 

@@ -6,6 +6,7 @@ import { mapInOrder } from '../helpers/concurrency';
 import { InputError } from '../helpers/validate';
 import { CREDENTIAL_TYPE, type ApiContext } from '../transport/api';
 import { EndpointError, resolveEndpoints } from '../transport/endpoints';
+import { TokenRenewals } from '../transport/renewal';
 import * as getDownloadUrl from './document/getDownloadUrl.operation';
 import * as upload from './document/upload.operation';
 import { readOptions } from './options';
@@ -44,7 +45,8 @@ async function apiContext(this: IExecuteFunctions, options: ReturnType<typeof re
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	try {
 		const { apiRootUrl } = resolveEndpoints(credentials);
-		return { apiRootUrl, retry: options.retry, timeoutMs: options.timeoutMs } as ApiContext;
+		const renewals = new TokenRenewals();
+		return { apiRootUrl, retry: options.retry, timeoutMs: options.timeoutMs, renewals } as ApiContext;
 	} catch (error) {
 		if (!(error instanceof EndpointError)) throw error;
 		throw new NodeOperationError(this.getNode(), `PageUp API credential: ${error.message}`, {

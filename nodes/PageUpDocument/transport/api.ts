@@ -1,6 +1,13 @@
 // The one way the node calls PageUp's Document API: authenticated, retried, and with errors that
 // name the step, the status and PageUp's own messages.
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, JsonObject } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+	JsonObject,
+} from 'n8n-workflow';
 
 import {
 	failedStepError,
@@ -10,8 +17,9 @@ import {
 	type FailedAttempt,
 	type Step,
 } from './errors';
+import { tokenExpired, TokenRenewals, withTokenCleared, type StoredCredential } from './renewal';
 import { RetryBudget, type RetryPolicy } from './retry';
-import { isTokenRequestError } from './token';
+import { tokenFailureMessage } from './token';
 
 export const CREDENTIAL_TYPE = 'pageUpApi';
 
@@ -20,6 +28,7 @@ export interface ApiContext {
 	apiRootUrl: string;
 	retry: RetryPolicy;
 	timeoutMs: number;
+	renewals: TokenRenewals;
 }
 
 export interface ApiCall {
@@ -38,31 +47,22 @@ export interface ApiCall {
 	context?: JsonObject;
 }
 
-interface HttpFailure {
-	httpCode?: unknown;
-	cause?: {
-		code?: unknown;
-		status?: unknown;
-		response?: { status?: unknown; data?: unknown; headers?: Record<string, unknown> };
-	};
+/** A request that got no HTTP answer; n8n's wrapped error keeps the network code as httpCode. */
+function failureOf(error: unknown): FailedAttempt & { token?: string } {
+	const token = tokenFailureMessage(error);
+	if (token !== undefined) return { messages: [], token };
+	const { httpCode } = (error ?? {}) as { httpCode?: unknown };
+	const status = Number(httpCode);
+	if (Number.isInteger(status) && status >= 100) return { status, messages: [] };
+	return { messages: [], network: networkFailure(httpCode) ?? 'no answer' };
 }
 
-/** Reads n8n's wrapped HTTP error without keeping it: it holds the request and its token. */
-function describeFailure(error: unknown): FailedAttempt & { token?: string } {
-	if (isTokenRequestError(error)) return { messages: [], token: error.message };
-	const { cause, httpCode } = (error ?? {}) as HttpFailure;
-	if (isTokenRequestError(cause)) return { messages: [], token: cause.message };
-
-	const response = cause?.response;
-	const status = Number(response?.status ?? cause?.status ?? httpCode);
-	if (Number.isInteger(status) && status >= 100) {
-		return {
-			status,
-			messages: pageUpMessages(response?.data),
-			retryAfterSeconds: retryAfterSeconds(response?.headers?.['retry-after']),
-		};
-	}
-	return { messages: [], network: networkFailure(cause?.code) ?? 'no answer' };
+function answerOf(response: IN8nHttpFullResponse): FailedAttempt {
+	return {
+		status: response.statusCode,
+		messages: pageUpMessages(response.body),
+		retryAfterSeconds: retryAfterSeconds(response.headers?.['retry-after']),
+	};
 }
 
 // 429 and 503 mean PageUp turned the request away unread; refused connections never reached it.
@@ -74,6 +74,43 @@ function outcomeUnknown({ status, network }: FailedAttempt): boolean {
 	return (status !== undefined && status >= 500) || (status === undefined && network !== undefined);
 }
 
+async function storedCredential(this: IExecuteFunctions): Promise<StoredCredential> {
+	const { id, name } = this.getNode().credentials?.[CREDENTIAL_TYPE] ?? {};
+	const data = await this.getCredentials(CREDENTIAL_TYPE);
+	return { id: id ?? '', name: name ?? '', type: CREDENTIAL_TYPE, data };
+}
+
+/**
+ * Sends one attempt. HTTP errors come back as answers, not exceptions, so that PageUp's messages
+ * and Retry-After survive (n8n's error wrapper drops them). A rejected or expired token is renewed
+ * once, through n8n, and the request repeated.
+ */
+async function send(
+	this: IExecuteFunctions,
+	api: ApiContext,
+	request: IHttpRequestOptions,
+): Promise<IN8nHttpFullResponse> {
+	const plain = async () =>
+		(await this.helpers.httpRequestWithAuthentication.call(
+			this,
+			CREDENTIAL_TYPE,
+			request,
+		)) as IN8nHttpFullResponse;
+	const renewing = async () =>
+		(await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, request, {
+			credentialsDecrypted: withTokenCleared(await storedCredential.call(this)),
+		})) as IN8nHttpFullResponse;
+
+	const sentAt = api.renewals.generation;
+	if (tokenExpired((await storedCredential.call(this)).data)) {
+		return await api.renewals.renew(sentAt, renewing, plain);
+	}
+	const response = await plain();
+	if (response.statusCode !== 401) return response;
+	this.logger.warn('PageUp rejected the access token, renewing it', { status: 401 });
+	return await api.renewals.renew(sentAt, renewing, plain);
+}
+
 export async function callPageUp(
 	this: IExecuteFunctions,
 	api: ApiContext,
@@ -81,65 +118,72 @@ export async function callPageUp(
 ): Promise<unknown> {
 	const budget = new RetryBudget(api.retry);
 	const { step, itemIndex } = call;
+	const request: IHttpRequestOptions = {
+		method: call.method,
+		url: `${api.apiRootUrl}${call.path}`,
+		qs: call.qs,
+		body: call.body,
+		json: true,
+		timeout: api.timeoutMs,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		sendCredentialsOnCrossOriginRedirect: false,
+	};
 
 	for (;;) {
 		this.logger.debug('PageUp request', { step, itemIndex, attempt: budget.attempts });
+		let attempt: FailedAttempt & { token?: string };
 		try {
-			return await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
-				method: call.method,
-				url: `${api.apiRootUrl}${call.path}`,
-				qs: call.qs,
-				body: call.body,
-				json: true,
-				timeout: api.timeoutMs,
-				sendCredentialsOnCrossOriginRedirect: false,
-			});
+			const response = await send.call(this, api, request);
+			if (response.statusCode >= 200 && response.statusCode < 300) return response.body;
+			attempt = answerOf(response);
 		} catch (error) {
-			const attempt = describeFailure(error);
-			if (attempt.token !== undefined) {
-				this.logger.error('PageUp token request failed', { step, itemIndex });
-				throw failedStepError(this.getNode(), {
-					step,
-					attempt: { messages: [attempt.token], network: 'no access token' },
-					attempts: budget.attempts,
-					itemIndex,
-					hint: 'Fix the PageUp API credential, then run the workflow again.',
-					context: call.context,
-				});
-			}
+			attempt = failureOf(error);
+		}
 
-			const retryable = turnedAway(attempt) || (call.idempotent && outcomeUnknown(attempt));
-			const onWait = (delayMs: number) =>
-				this.logger.warn('PageUp request failed, retrying', {
-					step,
-					itemIndex,
-					status: attempt.status,
-					network: attempt.network,
-					attempt: budget.attempts,
-					delayMs,
-				});
-			if (retryable && (await budget.next(attempt.retryAfterSeconds, onWait))) continue;
+		if (attempt.token !== undefined) {
+			this.logger.error('PageUp token request failed', { step, itemIndex });
+			throw failedStepError(this.getNode(), {
+				step,
+				attempt: { messages: [attempt.token], network: 'no access token' },
+				attempts: budget.attempts,
+				itemIndex,
+				hint: 'Fix the PageUp API credential, then run the workflow again.',
+				context: call.context,
+			});
+		}
 
-			this.logger.error('PageUp request failed', {
+		const retryable = turnedAway(attempt) || (call.idempotent && outcomeUnknown(attempt));
+		const onWait = (delayMs: number) =>
+			this.logger.warn('PageUp request failed, retrying', {
 				step,
 				itemIndex,
 				status: attempt.status,
 				network: attempt.network,
-				attempts: budget.attempts,
-				messages: attempt.messages,
+				attempt: budget.attempts,
+				delayMs,
 			});
-			throw failedStepError(this.getNode(), {
-				step,
-				attempt,
-				attempts: budget.attempts,
-				itemIndex,
-				context: call.context,
-				hint:
-					!call.idempotent && outcomeUnknown(attempt)
-						? 'PageUp may or may not have registered the document, so it was not sent again ' +
-							'(that could make a duplicate). Check the record in PageUp before running this item again.'
-						: undefined,
-			});
-		}
+		if (retryable && (await budget.next(attempt.retryAfterSeconds, onWait))) continue;
+
+		this.logger.error('PageUp request failed', {
+			step,
+			itemIndex,
+			status: attempt.status,
+			network: attempt.network,
+			attempts: budget.attempts,
+			messages: attempt.messages,
+		});
+		throw failedStepError(this.getNode(), {
+			step,
+			attempt,
+			attempts: budget.attempts,
+			itemIndex,
+			context: call.context,
+			hint:
+				!call.idempotent && outcomeUnknown(attempt)
+					? 'PageUp may or may not have registered the document, so it was not sent again ' +
+						'(that could make a duplicate). Check the record in PageUp before running this item again.'
+					: undefined,
+		});
 	}
 }

@@ -3,6 +3,7 @@ import type { IDataObject, IHttpRequestHelper, IN8nHttpFullResponse } from 'n8n-
 import { sleep } from 'n8n-workflow';
 
 import { DOCUMENT_SCOPES, resolveEndpoints, type EndpointFields } from './endpoints';
+import { networkFailure } from './errors';
 
 export interface TokenCredentialFields extends EndpointFields {
 	clientId?: unknown;
@@ -15,17 +16,33 @@ export interface AccessToken {
 	expiresInSeconds: number;
 }
 
+/** The hidden credential field where the token's expiry is stored beside the token. */
+export const TOKEN_EXPIRY_FIELD = 'accessTokenExpiresAt';
+
+/** When to treat a token as expired: a little before PageUp would, so no call is rejected. */
+export function tokenExpiry({ expiresInSeconds }: AccessToken, issuedAt = Date.now()): string {
+	const marginSeconds = Math.min(30, expiresInSeconds / 10);
+	return new Date(issuedAt + (expiresInSeconds - marginSeconds) * 1000).toISOString();
+}
+
+// n8n wraps errors from preAuthentication and drops the original, keeping only its message and
+// description; the description marks the message as a token failure.
+export const TOKEN_ERROR_DESCRIPTION = 'PageUp token request failed';
+
 /** A failed token request, worded for the person who filled in the credential. */
 export class TokenRequestError extends Error {
+	readonly description = TOKEN_ERROR_DESCRIPTION;
+
 	constructor(message: string) {
 		super(message);
 		this.name = 'TokenRequestError';
 	}
 }
 
-// n8n may load the credential and the node as separate copies of this module, so match by name.
-export function isTokenRequestError(error: unknown): error is TokenRequestError {
-	return error instanceof Error && error.name === 'TokenRequestError';
+/** The token failure's message, whether thrown as it is or wrapped by n8n's helper. */
+export function tokenFailureMessage(error: unknown): string | undefined {
+	const { message, description } = (error ?? {}) as { message?: unknown; description?: unknown };
+	return description === TOKEN_ERROR_DESCRIPTION && typeof message === 'string' ? message : undefined;
 }
 
 const TOKEN_TIMEOUT_MS = 15_000;
@@ -74,10 +91,6 @@ function describeOAuthError(status: number, body: unknown): string {
 	return `PageUp refused the token request (${code}${detail}, HTTP ${status}). ${hint}`;
 }
 
-function networkReason(error: unknown): string | undefined {
-	const { code } = (error ?? {}) as { code?: unknown };
-	return typeof code === 'string' ? code.toLowerCase().replace(/_/g, ' ') : undefined;
-}
 
 /**
  * Asks the token endpoint for a bearer token. Errors say what PageUp answered and never carry
@@ -110,7 +123,7 @@ export async function requestAccessToken(
 				timeout: TOKEN_TIMEOUT_MS,
 			})) as IN8nHttpFullResponse;
 		} catch (error) {
-			const reason = networkReason(error) ?? 'no answer';
+			const reason = networkFailure((error as { code?: unknown } | undefined)?.code) ?? 'no answer';
 			failure =
 				`Could not reach PageUp's token endpoint at ${host} (${reason}). ` +
 				'Check the data centre, environment and Token URL.';

@@ -82,10 +82,10 @@ export const description: INodeProperties[] = [
 		name: 'documentCategoryName',
 		type: 'string',
 		default: '',
-		displayOptions: { show: { ...showForUpload.show, documentCategoryId: [NO_SYSTEM_CATEGORY] } },
+		displayOptions: showForUpload,
 		placeholder: 'e.g. Reference Check',
 		description:
-			'The title of a document category as set up in your PageUp tenant (Settings > Document categories)',
+			'The title of one of your tenant\'s own document categories, as set up in PageUp. Use it with System Category set to None; PageUp takes one or the other.',
 	},
 	{
 		displayName: 'Additional Fields',

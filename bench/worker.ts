@@ -1,0 +1,161 @@
+// The bench's child process: runs the node through n8n's engine, or the baseline client, on the
+// parent's sandbox, so that memory measured here belongs to the node and not to the sandbox.
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { Engine, PAGEUP_DOCUMENT_TYPE } from '../runner/engine';
+import { FILE_SOURCE_TYPE, sourceItems, type SourceItem } from '../runner/fileSource';
+import type { SandboxCredentials } from '../sandbox';
+import { BaselineClient, inLanes } from './baselineClient';
+import { MemorySampler } from './memory';
+import type { DownloadUrlJob, FromWorker, Job, JobResult, ToWorker, UploadJob } from './protocol';
+
+const PAGEUP_NODE = 'PageUp';
+
+let engine: Engine;
+
+let credentials: SandboxCredentials;
+
+function send(message: FromWorker) {
+	process.send?.(message);
+}
+
+function documentIdOf(item: INodeExecutionData): number | null {
+	const id = item.json.documentId;
+	return typeof id === 'number' ? id : null;
+}
+
+function pairedIndex(item: INodeExecutionData): number | undefined {
+	const paired = item.pairedItem;
+	if (typeof paired === 'number') return paired;
+	return Array.isArray(paired) ? paired[0]?.item : paired?.item;
+}
+
+/** A fresh credential per run, so that each execution starts without a stored token. */
+function freshCredential() {
+	return engine.addPageUpCredential({
+		environment: 'production',
+		dataCentre: 'dc2',
+		...credentials,
+	});
+}
+
+function nodeOptions(concurrency: number | undefined): IDataObject {
+	return concurrency === undefined ? {} : { concurrency };
+}
+
+async function runNode(job: Job): Promise<JobResult> {
+	const items: SourceItem[] =
+		job.kind === 'upload'
+			? job.files.map(({ path, fileName }) => ({ files: { data: { path, fileName } } }))
+			: job.documentIds.map((documentId) => ({ json: { documentId } }));
+	const parameters: IDataObject =
+		job.kind === 'upload'
+			? { resource: 'document', operation: 'upload', options: nodeOptions(job.concurrency) }
+			: {
+					resource: 'document',
+					operation: 'getDownloadUrl',
+					documentId: '={{ $json.documentId }}',
+					expiresInSeconds: 60,
+					options: nodeOptions(job.concurrency),
+				};
+
+	const sampler = job.kind === 'upload' && job.measureMemory ? new MemorySampler() : undefined;
+	const result = await engine.runChain([
+		{ type: FILE_SOURCE_TYPE, name: 'Files', parameters: sourceItems(items) },
+		{
+			type: PAGEUP_DOCUMENT_TYPE,
+			name: PAGEUP_NODE,
+			parameters: parameters as never,
+			credentials: { pageUpApi: freshCredential() },
+		},
+	]);
+	const task = result.run.data.resultData.runData[PAGEUP_NODE]?.[0];
+	const memory = sampler?.stop(
+		task?.startTime,
+		(task?.startTime ?? 0) + (task?.executionTime ?? 0),
+	);
+	const output = result.output(PAGEUP_NODE);
+
+	let orderErrors = 0;
+	output.forEach((item, index) => {
+		const expected = job.kind === 'downloadUrl' ? job.documentIds[index] : undefined;
+		const wrongId = expected !== undefined && documentIdOf(item) !== expected;
+		if (wrongId || pairedIndex(item) !== index) orderErrors++;
+	});
+	orderErrors += Math.abs(items.length - output.length);
+	return {
+		ms: task?.executionTime ?? Number.NaN,
+		documentIds: output.map(documentIdOf),
+		orderErrors,
+		error: result.error?.message,
+		memory,
+	};
+}
+
+async function runBaseline(job: UploadJob | DownloadUrlJob): Promise<JobResult> {
+	const client = new BaselineClient(credentials);
+	const lanes = job.concurrency ?? 1;
+	const sampler = job.kind === 'upload' && job.measureMemory ? new MemorySampler() : undefined;
+	const started = performance.now();
+	const token = await client.token();
+	const documentIds =
+		job.kind === 'upload'
+			? await inLanes(job.files.length, lanes, (index) => client.upload(token, job.files[index]))
+			: await inLanes(job.documentIds.length, lanes, (index) =>
+					client.downloadUrl(token, job.documentIds[index]),
+				);
+	const ms = performance.now() - started;
+	const orderErrors =
+		job.kind === 'downloadUrl'
+			? documentIds.filter((id, index) => id !== job.documentIds[index]).length
+			: 0;
+	return { ms, documentIds, orderErrors, memory: sampler?.stop() };
+}
+
+// Each run's files are copies in n8n's storage; without this, a run of 1 GiB uploads fills the disk.
+async function emptyBinaryStorage() {
+	const storage = process.env.N8N_BINARY_DATA_STORAGE_PATH;
+	if (storage === undefined) return;
+	const entries = await readdir(storage).catch(() => []);
+	await Promise.all(
+		entries.map((name) => rm(join(storage, name), { recursive: true, force: true })),
+	);
+}
+
+async function run(job: Job): Promise<JobResult> {
+	try {
+		return job.runner === 'node' ? await runNode(job) : await runBaseline(job);
+	} finally {
+		engine.logger.records.length = 0;
+		await emptyBinaryStorage();
+	}
+}
+
+process.on('message', (message: ToWorker) => {
+	if (message.type === 'init') {
+		credentials = message.credentials;
+		Engine.start({ binaryDataMode: 'filesystem' }).then(
+			(started) => {
+				engine = started;
+				send({ type: 'ready' });
+			},
+			(error: Error) => {
+				console.error(error);
+				process.exit(1);
+			},
+		);
+		return;
+	}
+	run(message.job).then(
+		(result) => send({ type: 'done', id: message.id, result }),
+		(error: Error) => send({ type: 'failed', id: message.id, message: error.message }),
+	);
+});
+
+process.on('disconnect', () => {
+	engine?.close();
+	process.exit(0);
+});

@@ -1,0 +1,96 @@
+// Workflows the end-to-end suite imports into n8n, built from n8n's own nodes and the PageUp
+// Document node as a user would wire them in the editor.
+import { newId } from './lib/index.mjs';
+
+export const PAGEUP_DOCUMENT = 'n8n-nodes-pageup.pageUpDocument';
+
+export const PAGEUP_CREDENTIAL = 'pageUpApi';
+
+function node(name, type, typeVersion, parameters, extra = {}) {
+	return { id: newId(), name, type, typeVersion, position: [0, 0], parameters, ...extra };
+}
+
+function chain(name, nodes) {
+	const connections = {};
+	for (let i = 0; i < nodes.length - 1; i++) {
+		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+	}
+	nodes.forEach((each, i) => (each.position = [i * 220, 0]));
+	return { id: newId(), name, nodes, connections, settings: {} };
+}
+
+function setText(name, value) {
+	return node('Text', 'n8n-nodes-base.set', 3.4, {
+		mode: 'manual',
+		assignments: { assignments: [{ id: newId(), name, value, type: 'string' }] },
+		options: {},
+	});
+}
+
+// n8n's Convert to File turns the text into the binary property the PageUp node uploads.
+function toFile(fileName) {
+	return node('To File', 'n8n-nodes-base.convertToFile', 1.1, {
+		operation: 'toText',
+		sourceProperty: 'text',
+		binaryPropertyName: 'data',
+		options: { fileName },
+	});
+}
+
+function pageUp(name, credential, parameters) {
+	return node(name, PAGEUP_DOCUMENT, 1, parameters, {
+		credentials: { [PAGEUP_CREDENTIAL]: { id: credential.id, name: credential.name } },
+	});
+}
+
+export function uploadParameters(extra = {}) {
+	return {
+		resource: 'document',
+		operation: 'upload',
+		binaryPropertyName: 'data',
+		documentCategoryId: 7,
+		...extra,
+	};
+}
+
+/** Manual trigger → text → file → Upload → Get Download URL (with the file downloaded). */
+export function uploadAndDownload({ credential, text, fileName, upload = {} }) {
+	return chain('Upload and download a document', [
+		node('Start', 'n8n-nodes-base.manualTrigger', 1, {}),
+		setText('text', text),
+		toFile(fileName),
+		pageUp('Upload', credential, uploadParameters(upload)),
+		pageUp('Download', credential, {
+			resource: 'document',
+			operation: 'getDownloadUrl',
+			documentId: '={{ $json.documentId }}',
+			expiresInSeconds: 60,
+			download: true,
+			downloadPropertyName: 'data',
+		}),
+	]);
+}
+
+/**
+ * Production webhook (POST {text, fileName}) → text → file → Upload, answering with the
+ * Upload node's item.
+ */
+export function uploadByWebhook({ credential, path }) {
+	return chain('Upload a document posted to a webhook', [
+		node(
+			'Webhook',
+			'n8n-nodes-base.webhook',
+			2,
+			{ httpMethod: 'POST', path, responseMode: 'lastNode', options: {} },
+			{ webhookId: newId() },
+		),
+		setText('text', '={{ $json.body.text }}'),
+		node('To File', 'n8n-nodes-base.convertToFile', 1.1, {
+			operation: 'toText',
+			sourceProperty: 'text',
+			binaryPropertyName: 'data',
+			options: { fileName: '={{ $("Webhook").item.json.body.fileName }}' },
+		}),
+		pageUp('Upload', credential, uploadParameters()),
+	]);
+}
