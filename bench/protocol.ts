@@ -46,6 +46,8 @@ export interface JobResult {
 	documentIds: Array<number | null>;
 	/** Output items whose document id or pairing differs from the input item at that index. */
 	orderErrors: number;
+	/** The worker's CPU time (user and system) over the whole job, file source included. */
+	cpuMs: number;
 	error?: string;
 	memory?: MemoryReport;
 }

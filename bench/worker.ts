@@ -22,6 +22,11 @@ function send(message: FromWorker) {
 	process.send?.(message);
 }
 
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+	const { user, system } = process.cpuUsage(start);
+	return (user + system) / 1000;
+}
+
 function documentIdOf(item: INodeExecutionData): number | null {
 	const id = item.json.documentId;
 	return typeof id === 'number' ? id : null;
@@ -63,6 +68,7 @@ async function runNode(job: Job): Promise<JobResult> {
 				};
 
 	const sampler = job.kind === 'upload' && job.measureMemory ? new MemorySampler() : undefined;
+	const cpu = process.cpuUsage();
 	const result = await engine.runChain([
 		{ type: FILE_SOURCE_TYPE, name: 'Files', parameters: sourceItems(items) },
 		{
@@ -72,6 +78,7 @@ async function runNode(job: Job): Promise<JobResult> {
 			credentials: { pageUpApi: freshCredential() },
 		},
 	]);
+	const cpuMs = cpuMsSince(cpu);
 	const task = result.run.data.resultData.runData[PAGEUP_NODE]?.[0];
 	const memory = sampler?.stop(
 		task?.startTime,
@@ -90,6 +97,7 @@ async function runNode(job: Job): Promise<JobResult> {
 		ms: task?.executionTime ?? Number.NaN,
 		documentIds: output.map(documentIdOf),
 		orderErrors,
+		cpuMs,
 		error: result.error?.message,
 		memory,
 	};
@@ -100,6 +108,7 @@ async function runBaseline(job: UploadJob | DownloadUrlJob): Promise<JobResult> 
 	const lanes = job.concurrency ?? 1;
 	const sampler = job.kind === 'upload' && job.measureMemory ? new MemorySampler() : undefined;
 	const started = performance.now();
+	const cpu = process.cpuUsage();
 	const token = await client.token();
 	const documentIds =
 		job.kind === 'upload'
@@ -108,11 +117,12 @@ async function runBaseline(job: UploadJob | DownloadUrlJob): Promise<JobResult> 
 					client.downloadUrl(token, job.documentIds[index]),
 				);
 	const ms = performance.now() - started;
+	const cpuMs = cpuMsSince(cpu);
 	const orderErrors =
 		job.kind === 'downloadUrl'
 			? documentIds.filter((id, index) => id !== job.documentIds[index]).length
 			: 0;
-	return { ms, documentIds, orderErrors, memory: sampler?.stop() };
+	return { ms, documentIds, orderErrors, cpuMs, memory: sampler?.stop() };
 }
 
 // Each run's files are copies in n8n's storage; without this, a run of 1 GiB uploads fills the disk.

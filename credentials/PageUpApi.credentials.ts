@@ -54,7 +54,7 @@ export class PageUpApi implements ICredentialType {
 			required: true,
 			placeholder: 'e.g. 218',
 			description:
-				'Your organisation\'s PageUp tenant ID, digits only (often three digits). It appears in your PageUp API address after /v3/.',
+				"Your organisation's PageUp tenant ID, digits only (often three digits). It appears in your PageUp API address after /v3/.",
 		},
 		{
 			displayName: 'Client ID',
@@ -88,7 +88,7 @@ export class PageUpApi implements ICredentialType {
 			default: '',
 			placeholder: 'https://yourcompany.login.pageuppeople.com/connect/token',
 			description:
-				'Leave empty to use the data centre\'s token endpoint. Set it for an older per-company login host, a gateway or a local sandbox.',
+				"Leave empty to use the data centre's token endpoint. Set it for an older per-company login host, a gateway or a local sandbox.",
 		},
 		{
 			displayName: 'API Root URL',
@@ -97,7 +97,7 @@ export class PageUpApi implements ICredentialType {
 			default: '',
 			placeholder: 'https://api.dc2.pageuppeople.com/v3/218/recruitment/document',
 			description:
-				'Leave empty to use the data centre\'s Document API. Set it, ending in /recruitment/document, for a gateway or a local sandbox.',
+				"Leave empty to use the data centre's Document API. Set it, ending in /recruitment/document, for a gateway or a local sandbox.",
 		},
 		{
 			displayName: 'Access Token',
@@ -157,7 +157,8 @@ export class PageUpApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 404,
-					message: 'No Document API answered there. Check the tenant ID, data centre and API Root URL.',
+					message:
+						'No Document API answered there. Check the tenant ID, data centre and API Root URL.',
 				},
 			},
 		],

@@ -157,7 +157,8 @@ export class MemoryCredentialsHelper extends ICredentialsHelper {
 		);
 		if (expirable === undefined || typeof type.preAuthentication !== 'function') return undefined;
 		// As in n8n, a credential test always fetches a fresh token.
-		const isCredentialTest = node.type === CREDENTIAL_TEST_NODE_TYPE && node.parameters?.temp === '';
+		const isCredentialTest =
+			node.type === CREDENTIAL_TEST_NODE_TYPE && node.parameters?.temp === '';
 		if (credentials[expirable.name] !== '' && !credentialsExpired && !isCredentialTest) {
 			return undefined;
 		}

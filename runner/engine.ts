@@ -53,16 +53,21 @@ class RecordingLogger {
 
 	private log(level: LogRecord['level'], message: string, metadata?: Record<string, unknown>) {
 		this.records.push({ level, message, metadata });
-		if (this.echo) console.log(`  [${level}] ${message} ${metadata ? JSON.stringify(metadata) : ''}`);
+		if (this.echo)
+			console.log(`  [${level}] ${message} ${metadata ? JSON.stringify(metadata) : ''}`);
 	}
 
-	error = (message: string, metadata?: Record<string, unknown>) => this.log('error', message, metadata);
+	error = (message: string, metadata?: Record<string, unknown>) =>
+		this.log('error', message, metadata);
 
-	warn = (message: string, metadata?: Record<string, unknown>) => this.log('warn', message, metadata);
+	warn = (message: string, metadata?: Record<string, unknown>) =>
+		this.log('warn', message, metadata);
 
-	info = (message: string, metadata?: Record<string, unknown>) => this.log('info', message, metadata);
+	info = (message: string, metadata?: Record<string, unknown>) =>
+		this.log('info', message, metadata);
 
-	debug = (message: string, metadata?: Record<string, unknown>) => this.log('debug', message, metadata);
+	debug = (message: string, metadata?: Record<string, unknown>) =>
+		this.log('debug', message, metadata);
 
 	scoped() {
 		return this;
@@ -115,7 +120,9 @@ export interface EngineOptions {
 }
 
 export class Engine {
-	readonly credentials = new MemoryCredentialsHelper({ pageUpApi: new PageUpApi() as ICredentialType });
+	readonly credentials = new MemoryCredentialsHelper({
+		pageUpApi: new PageUpApi() as ICredentialType,
+	});
 
 	readonly logger: RecordingLogger;
 
@@ -313,7 +320,8 @@ export class Engine {
 					(candidate) =>
 						candidate.type === 'responseCode' && candidate.properties.value === response.status,
 				);
-				if (rule?.type === 'responseCode') return { status: 'Error', message: rule.properties.message };
+				if (rule?.type === 'responseCode')
+					return { status: 'Error', message: rule.properties.message };
 				return {
 					status: 'Error',
 					message: response.statusText || `Received HTTP status code: ${response.status}`,

@@ -79,7 +79,10 @@ export class FileSource implements INodeType {
 				const body =
 					file.path !== undefined
 						? createReadStream(file.path)
-						: Buffer.from(file.text ?? file.content ?? '', file.text !== undefined ? 'utf8' : 'base64');
+						: Buffer.from(
+								file.text ?? file.content ?? '',
+								file.text !== undefined ? 'utf8' : 'base64',
+							);
 				binary[name] = await this.helpers.prepareBinaryData(body, file.fileName, file.mimeType);
 			}
 			output.push({

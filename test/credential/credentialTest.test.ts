@@ -66,7 +66,9 @@ describe('testing the credential in the editor', () => {
 			credential({ tokenUrl: `http://127.0.0.1:${port}/connect/token` }),
 		);
 		expect(result.status).toBe('Error');
-		expect(result.message).toContain(`Could not reach PageUp's token endpoint at 127.0.0.1:${port}`);
+		expect(result.message).toContain(
+			`Could not reach PageUp's token endpoint at 127.0.0.1:${port}`,
+		);
 	});
 
 	it('fails with "not found" when the API root does not know the tenant', async () => {

@@ -8,16 +8,59 @@ const fields = { environment: 'production', dataCentre: 'dc2', tenantId: '218' }
 
 describe('PageUp hosts', () => {
 	it.each([
-		['production', 'dc2', 'https://login.dc2.pageuppeople.com/connect/token', 'https://api.dc2.pageuppeople.com/v3/218/recruitment/document'],
-		['production', 'dc3', 'https://login.dc3.pageuppeople.com/connect/token', 'https://api.dc3.pageuppeople.com/v3/218/recruitment/document'],
-		['production', 'dc4', 'https://login.dc4.pageuppeople.com/connect/token', 'https://api.dc4.pageuppeople.com/v3/218/recruitment/document'],
-		['production', 'dc5', 'https://login.dc5.pageuppeople.com/connect/token', 'https://api.dc5.pageuppeople.com/v3/218/recruitment/document'],
-		['uat', 'dc2', 'https://loginuat.dc2.pageuppeople.com/connect/token', 'https://apiuat.dc2.pageuppeople.com/v3/218/recruitment/document'],
-		['uat', 'dc3', 'https://loginuat.dc3.pageuppeople.com/connect/token', 'https://apiuat.dc3.pageuppeople.com/v3/218/recruitment/document'],
-		['uat', 'dc4', 'https://loginuat.dc4.pageuppeople.com/connect/token', 'https://apiuat.dc4.pageuppeople.com/v3/218/recruitment/document'],
-		['uat', 'dc5', 'https://loginuat.dc5.pageuppeople.com/connect/token', 'https://apiuat.dc5.pageuppeople.com/v3/218/recruitment/document'],
+		[
+			'production',
+			'dc2',
+			'https://login.dc2.pageuppeople.com/connect/token',
+			'https://api.dc2.pageuppeople.com/v3/218/recruitment/document',
+		],
+		[
+			'production',
+			'dc3',
+			'https://login.dc3.pageuppeople.com/connect/token',
+			'https://api.dc3.pageuppeople.com/v3/218/recruitment/document',
+		],
+		[
+			'production',
+			'dc4',
+			'https://login.dc4.pageuppeople.com/connect/token',
+			'https://api.dc4.pageuppeople.com/v3/218/recruitment/document',
+		],
+		[
+			'production',
+			'dc5',
+			'https://login.dc5.pageuppeople.com/connect/token',
+			'https://api.dc5.pageuppeople.com/v3/218/recruitment/document',
+		],
+		[
+			'uat',
+			'dc2',
+			'https://loginuat.dc2.pageuppeople.com/connect/token',
+			'https://apiuat.dc2.pageuppeople.com/v3/218/recruitment/document',
+		],
+		[
+			'uat',
+			'dc3',
+			'https://loginuat.dc3.pageuppeople.com/connect/token',
+			'https://apiuat.dc3.pageuppeople.com/v3/218/recruitment/document',
+		],
+		[
+			'uat',
+			'dc4',
+			'https://loginuat.dc4.pageuppeople.com/connect/token',
+			'https://apiuat.dc4.pageuppeople.com/v3/218/recruitment/document',
+		],
+		[
+			'uat',
+			'dc5',
+			'https://loginuat.dc5.pageuppeople.com/connect/token',
+			'https://apiuat.dc5.pageuppeople.com/v3/218/recruitment/document',
+		],
 	])('%s in %s uses %s and %s', (environment, dataCentre, tokenUrl, apiRootUrl) => {
-		expect(resolveEndpoints({ ...fields, environment, dataCentre })).toEqual({ tokenUrl, apiRootUrl });
+		expect(resolveEndpoints({ ...fields, environment, dataCentre })).toEqual({
+			tokenUrl,
+			apiRootUrl,
+		});
 	});
 
 	it('puts the tenant id into the API root', () => {
@@ -39,18 +82,26 @@ describe('PageUp hosts', () => {
 		});
 	});
 
-	it.each(['21a', '', ' ', '-218', '2.18', '218; DROP'])('refuses the tenant id "%s"', (tenantId) => {
-		expect(() => resolveEndpoints({ ...fields, tenantId })).toThrow(
-			expect.objectContaining({ field: 'tenantId', message: expect.stringContaining('Tenant ID') }),
-		);
-	});
-
-	it.each(['ftp://example.com/token', 'javascript:alert(1)', 'login.dc2.pageuppeople.com', 'https://user:pw@example.com'])(
-		'refuses the override "%s"',
-		(tokenUrl) => {
-			expect(() => resolveEndpoints({ ...fields, tokenUrl })).toThrow(EndpointError);
+	it.each(['21a', '', ' ', '-218', '2.18', '218; DROP'])(
+		'refuses the tenant id "%s"',
+		(tenantId) => {
+			expect(() => resolveEndpoints({ ...fields, tenantId })).toThrow(
+				expect.objectContaining({
+					field: 'tenantId',
+					message: expect.stringContaining('Tenant ID'),
+				}),
+			);
 		},
 	);
+
+	it.each([
+		'ftp://example.com/token',
+		'javascript:alert(1)',
+		'login.dc2.pageuppeople.com',
+		'https://user:pw@example.com',
+	])('refuses the override "%s"', (tokenUrl) => {
+		expect(() => resolveEndpoints({ ...fields, tokenUrl })).toThrow(EndpointError);
+	});
 
 	it('refuses a data centre that PageUp does not have', () => {
 		expect(() => resolveEndpoints({ ...fields, dataCentre: 'dc9' })).toThrow(/Data Centre/);

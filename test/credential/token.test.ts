@@ -26,7 +26,9 @@ async function recordingTokenEndpoint() {
 		req.on('end', () => {
 			received.push({ method: req.method, headers: req.headers, body });
 			res.setHeader('Content-Type', 'application/json');
-			res.end(JSON.stringify({ access_token: 'issued-token', expires_in: 300, token_type: 'Bearer' }));
+			res.end(
+				JSON.stringify({ access_token: 'issued-token', expires_in: 300, token_type: 'Bearer' }),
+			);
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -115,6 +117,9 @@ describe('the credential', () => {
 
 	it('keeps the token in a hidden, expirable, password field', () => {
 		const field = new PageUpApi().properties.find(({ name }) => name === 'accessToken');
-		expect(field).toMatchObject({ type: 'hidden', typeOptions: { expirable: true, password: true } });
+		expect(field).toMatchObject({
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+		});
 	});
 });

@@ -54,21 +54,27 @@ describe('Get Download URL', () => {
 		expect(link.path).toContain(`expiresInSeconds=${expiresInSeconds}`);
 	});
 
-	it.each([9, 301])('refuses an expiry of %i seconds before asking PageUp', async (expiresInSeconds) => {
-		const result = await world.runNode({
-			items: [{ json: {} }],
-			parameters: downloadUrlParameters(documentId, { expiresInSeconds }),
-		});
-		expect(errorMessage(result)).toBe(
-			`Expires In Seconds must be a whole number from 10 to 300 (got ${expiresInSeconds})`,
-		);
-		expect(world.sandbox.requests()).toHaveLength(0);
-	});
+	it.each([9, 301])(
+		'refuses an expiry of %i seconds before asking PageUp',
+		async (expiresInSeconds) => {
+			const result = await world.runNode({
+				items: [{ json: {} }],
+				parameters: downloadUrlParameters(documentId, { expiresInSeconds }),
+			});
+			expect(errorMessage(result)).toBe(
+				`Expires In Seconds must be a whole number from 10 to 300 (got ${expiresInSeconds})`,
+			);
+			expect(world.sandbox.requests()).toHaveLength(0);
+		},
+	);
 
 	it('downloads the file itself into a binary field when asked, byte for byte', async () => {
 		const result = await world.runNode({
 			items: [{ json: {} }],
-			parameters: downloadUrlParameters(documentId, { download: true, downloadPropertyName: 'attachment' }),
+			parameters: downloadUrlParameters(documentId, {
+				download: true,
+				downloadPropertyName: 'attachment',
+			}),
 		});
 
 		const binary = result.items[0].binary?.attachment;
@@ -76,7 +82,7 @@ describe('Get Download URL', () => {
 		expect(sha256(await world.engine.readBinary(binary!))).toBe(sha256(content));
 	});
 
-	it('says the document was not found, with PageUp\'s message, for an unknown id', async () => {
+	it("says the document was not found, with PageUp's message, for an unknown id", async () => {
 		const result = await world.runNode({
 			items: [{ json: {} }],
 			parameters: downloadUrlParameters(999_999),
@@ -87,7 +93,11 @@ describe('Get Download URL', () => {
 
 	it('keeps the items in order and paired when some fail with continue-on-fail', async () => {
 		const result = await world.runNode({
-			items: [{ json: { id: documentId } }, { json: { id: 999_999 } }, { json: { id: documentId } }],
+			items: [
+				{ json: { id: documentId } },
+				{ json: { id: 999_999 } },
+				{ json: { id: documentId } },
+			],
 			parameters: downloadUrlParameters('={{ $json.id }}'),
 			continueOnFail: true,
 		});

@@ -1,6 +1,8 @@
 import { fileItem, startWorld, uploadParameters, type World } from '../support/pageup';
 
-const fiftyFiles = Array.from({ length: 50 }, (_, index) => fileItem(`cv-${index}.txt`, `applicant ${index}`));
+const fiftyFiles = Array.from({ length: 50 }, (_, index) =>
+	fileItem(`cv-${index}.txt`, `applicant ${index}`),
+);
 
 describe('the access token', () => {
 	let world: World;
@@ -15,7 +17,10 @@ describe('the access token', () => {
 		expect(first.items).toHaveLength(50);
 		expect(world.sandbox.stats().tokenRequests).toBe(1);
 
-		const second = await world.runNode({ items: fiftyFiles.slice(0, 5), parameters: uploadParameters() });
+		const second = await world.runNode({
+			items: fiftyFiles.slice(0, 5),
+			parameters: uploadParameters(),
+		});
 		expect(second.error).toBeUndefined();
 		expect(world.sandbox.stats().tokenRequests).toBe(1);
 		expect(world.sandbox.stats().rejectedApiCalls).toBe(0);

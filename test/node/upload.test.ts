@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,13 +16,13 @@ import {
 async function writeFile(path: string, size: number): Promise<string> {
 	const chunk = randomBytes(1024 * 1024);
 	const out = createWriteStream(path);
-	const hash = require('node:crypto').createHash('sha256');
+	const hash = createHash('sha256');
 	for (let written = 0; written < size; written += chunk.length) {
 		const part = chunk.subarray(0, Math.min(chunk.length, size - written));
 		hash.update(part);
-		if (!out.write(part)) await new Promise((resolve) => out.once('drain', resolve));
+		if (!out.write(part)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
 	}
-	await new Promise((resolve) => out.end(resolve));
+	await new Promise<void>((resolve) => out.end(() => resolve()));
 	return hash.digest('hex');
 }
 
@@ -65,7 +65,7 @@ describe('Upload', () => {
 		expect(item.pairedItem).toEqual({ item: 0 });
 	});
 
-	it('defaults the file name to the binary\'s name and the title to the file name', async () => {
+	it("defaults the file name to the binary's name and the title to the file name", async () => {
 		const result = await world.runNode({
 			items: [fileItem('cover letter.pdf', 'Dear team')],
 			parameters: uploadParameters(),
@@ -75,7 +75,10 @@ describe('Upload', () => {
 	});
 
 	it('PUTs with Content-Length and the signed headers, and without Authorization', async () => {
-		await world.runNode({ items: [fileItem('note.txt', 'twelve bytes')], parameters: uploadParameters() });
+		await world.runNode({
+			items: [fileItem('note.txt', 'twelve bytes')],
+			parameters: uploadParameters(),
+		});
 
 		const [put] = world.sandbox.requests().filter(({ kind }) => kind === 'put');
 		expect(put.status).toBe(200);
@@ -91,7 +94,13 @@ describe('Upload', () => {
 			items: [fileItem('offer.pdf', 'offer letter')],
 			parameters: uploadParameters({
 				documentCategoryId: 18,
-				additionalFields: { applicantId: 501, applicationId: 601, jobId: 701, offerId: 801, providerId: 901 },
+				additionalFields: {
+					applicantId: 501,
+					applicationId: 601,
+					jobId: 701,
+					offerId: 801,
+					providerId: 901,
+				},
 			}),
 		});
 		const document = world.sandbox.document(result.items[0].json.documentId as number);
@@ -107,7 +116,10 @@ describe('Upload', () => {
 	it('files under a tenant category by name when System Category is None', async () => {
 		const result = await world.runNode({
 			items: [fileItem('reference.txt', 'glowing')],
-			parameters: uploadParameters({ documentCategoryId: 0, documentCategoryName: 'Reference Check' }),
+			parameters: uploadParameters({
+				documentCategoryId: 0,
+				documentCategoryName: 'Reference Check',
+			}),
 		});
 		expect(result.error).toBeUndefined();
 		const document = world.sandbox.document(result.items[0].json.documentId as number);
@@ -117,7 +129,10 @@ describe('Upload', () => {
 	});
 
 	it('replaces an existing document, keeping its id', async () => {
-		const first = await world.runNode({ items: [fileItem('cv.txt', 'version 1')], parameters: uploadParameters() });
+		const first = await world.runNode({
+			items: [fileItem('cv.txt', 'version 1')],
+			parameters: uploadParameters(),
+		});
 		const documentId = first.items[0].json.documentId as number;
 
 		const second = await world.runNode({
@@ -133,18 +148,26 @@ describe('Upload', () => {
 	it('refuses both category fields at once before sending any request', async () => {
 		const result = await world.runNode({
 			items: [fileItem('cv.txt', 'x')],
-			parameters: uploadParameters({ documentCategoryId: 7, documentCategoryName: 'Reference Check' }),
+			parameters: uploadParameters({
+				documentCategoryId: 7,
+				documentCategoryName: 'Reference Check',
+			}),
 		});
 		expect(errorMessage(result)).toContain('System Category and Tenant Category Name are both set');
 		expect(world.sandbox.requests()).toHaveLength(0);
 	});
 
-	it('shows PageUp\'s own error messages when it refuses the document', async () => {
+	it("shows PageUp's own error messages when it refuses the document", async () => {
 		const result = await world.runNode({
 			items: [fileItem('cv.txt', 'x')],
-			parameters: uploadParameters({ documentCategoryId: 0, documentCategoryName: 'No Such Category' }),
+			parameters: uploadParameters({
+				documentCategoryId: 0,
+				documentCategoryName: 'No Such Category',
+			}),
 		});
-		expect(errorMessage(result)).toMatch(/^PageUp register step failed \(HTTP 400\): documentCategoryName: /);
+		expect(errorMessage(result)).toMatch(
+			/^PageUp register step failed \(HTTP 400\): documentCategoryName: /,
+		);
 		expect(result.error?.description).toContain('moveFromTemp');
 	});
 
@@ -174,7 +197,7 @@ describe('Upload', () => {
 
 		afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-		it('arrives whole, streamed from n8n\'s binary storage', async () => {
+		it("arrives whole, streamed from n8n's binary storage", async () => {
 			const size = 200 * 1024 * 1024;
 			const checksum = await writeFile(path, size);
 

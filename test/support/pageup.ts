@@ -3,7 +3,12 @@ import { createHash } from 'node:crypto';
 
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { Engine, PAGEUP_DOCUMENT_TYPE, type BinaryDataMode, type RunResult } from '../../runner/engine';
+import {
+	Engine,
+	PAGEUP_DOCUMENT_TYPE,
+	type BinaryDataMode,
+	type RunResult,
+} from '../../runner/engine';
 import { FILE_SOURCE_TYPE, sourceItems, type SourceItem } from '../../runner/fileSource';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
 
@@ -29,7 +34,11 @@ export interface NodeRunResult extends RunResult {
 }
 
 export async function startWorld(
-	options: { sandbox?: SandboxOptions; binaryDataMode?: BinaryDataMode; credential?: IDataObject } = {},
+	options: {
+		sandbox?: SandboxOptions;
+		binaryDataMode?: BinaryDataMode;
+		credential?: IDataObject;
+	} = {},
 ): Promise<World> {
 	const sandbox = await startSandbox(options.sandbox);
 	const engine = await Engine.start({ binaryDataMode: options.binaryDataMode ?? 'filesystem' });
@@ -73,7 +82,11 @@ export async function startWorld(
 export const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
 /** An item carrying a small file held in memory until the file source stores it. */
-export function fileItem(fileName: string, content: string | Buffer, json: IDataObject = {}): SourceItem {
+export function fileItem(
+	fileName: string,
+	content: string | Buffer,
+	json: IDataObject = {},
+): SourceItem {
 	return { json, files: { data: { content, fileName } } };
 }
 
@@ -81,7 +94,10 @@ export function uploadParameters(extra: IDataObject = {}): IDataObject {
 	return { resource: 'document', operation: 'upload', ...extra };
 }
 
-export function downloadUrlParameters(documentId: IDataObject[string], extra: IDataObject = {}): IDataObject {
+export function downloadUrlParameters(
+	documentId: IDataObject[string],
+	extra: IDataObject = {},
+): IDataObject {
 	return { resource: 'document', operation: 'getDownloadUrl', documentId, ...extra };
 }
 

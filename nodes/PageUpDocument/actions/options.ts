@@ -18,7 +18,7 @@ export const description: INodeProperties = {
 			name: 'concurrency',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 32, numberPrecision: 0 },
-			default: DEFAULT_CONCURRENCY,
+			default: 4,
 			description:
 				'How many items to send to PageUp at the same time. The output keeps the input order.',
 		},
@@ -27,7 +27,7 @@ export const description: INodeProperties = {
 			name: 'maxAttempts',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 10, numberPrecision: 0 },
-			default: DEFAULT_RETRY_POLICY.maxAttempts,
+			default: 4,
 			description:
 				'Attempts per request, the first included, when PageUp is busy (429), failing (5xx) or unreachable',
 		},
@@ -36,7 +36,7 @@ export const description: INodeProperties = {
 			name: 'maxRetryWaitSeconds',
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 3600, numberPrecision: 0 },
-			default: DEFAULT_RETRY_POLICY.maxWaitMs / 1000,
+			default: 60,
 			description:
 				'The most time spent waiting between the attempts of one request, in all. Waits double each time and honour PageUp\'s Retry-After.',
 		},

@@ -27,7 +27,10 @@ function asNodeError(this: IExecuteFunctions, error: unknown, itemIndex: number)
 }
 
 /** The error as one output item: what failed, in words and in fields a flow can branch on. */
-function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
+function errorItem(
+	error: NodeApiError | NodeOperationError,
+	itemIndex: number,
+): INodeExecutionData {
 	const response = (error.errorResponse ?? {}) as JsonObject;
 	return {
 		json: {
@@ -46,9 +49,15 @@ async function apiContext(this: IExecuteFunctions, options: ReturnType<typeof re
 	try {
 		const { apiRootUrl } = resolveEndpoints(credentials);
 		const renewals = new TokenRenewals();
-		return { apiRootUrl, retry: options.retry, timeoutMs: options.timeoutMs, renewals } as ApiContext;
+		return {
+			apiRootUrl,
+			retry: options.retry,
+			timeoutMs: options.timeoutMs,
+			renewals,
+		} as ApiContext;
 	} catch (error) {
-		if (!(error instanceof EndpointError)) throw error;
+		if (!(error instanceof EndpointError))
+			throw new NodeOperationError(this.getNode(), error as Error);
 		throw new NodeOperationError(this.getNode(), `PageUp API credential: ${error.message}`, {
 			description: 'Open the PageUp API credential and correct the field named above.',
 		});

@@ -65,7 +65,12 @@ export function expiresInSeconds(value: unknown): number {
 }
 
 // Control characters would corrupt headers and logs; separators and dot names would name a path.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+function hasControlCharacter(text: string): boolean {
+	return [...text].some((character) => {
+		const code = character.charCodeAt(0);
+		return code < 0x20 || code === 0x7f;
+	});
+}
 
 /**
  * PageUp stores the name as given and infers the content type from its extension. Characters
@@ -76,7 +81,7 @@ export function fileName(value: unknown, parameter: string): string {
 	const problem =
 		name.trim() === ''
 			? 'is empty'
-			: CONTROL_CHARACTERS.test(name)
+			: hasControlCharacter(name)
 				? 'contains a control character'
 				: /[/\\]/.test(name)
 					? 'contains a path separator (/ or \\)'
@@ -99,7 +104,7 @@ const CONTENT_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(\s*;.*)?$/i;
 export function optionalContentType(value: unknown): string | undefined {
 	const contentType = typeof value === 'string' ? value.trim() : '';
 	if (contentType === '') return undefined;
-	if (!CONTENT_TYPE.test(contentType) || CONTROL_CHARACTERS.test(contentType)) {
+	if (!CONTENT_TYPE.test(contentType) || hasControlCharacter(contentType)) {
 		throw new InputError(
 			'Content Type',
 			`Content Type must be a media type such as "application/pdf" (got ${shown(value)})`,

@@ -70,12 +70,10 @@ function dataCentreOf(fields: EndpointFields): DataCentre {
 function overrideOf(fields: EndpointFields, field: 'tokenUrl' | 'apiRootUrl', label: string) {
 	const value = String(fields[field] ?? '').trim();
 	if (value === '') return undefined;
-	let url: URL;
-	try {
-		url = new URL(value);
-	} catch {
+	if (!URL.canParse(value)) {
 		throw new EndpointError(field, `${label} must be a full http(s) address.`);
 	}
+	const url = new URL(value);
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
 		throw new EndpointError(field, `${label} must start with https:// (or http:// for local tests).`);
 	}

@@ -1,7 +1,5 @@
 // Moving bytes to and from the presigned S3 URLs that PageUp hands out. These requests go out
 // without PageUp's credentials: the URL's own signature is the authorisation.
-import type { Readable } from 'node:stream';
-
 import type { IBinaryData, IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import {
@@ -12,6 +10,9 @@ import {
 	type FailedAttempt,
 } from './errors';
 import { RetryBudget, type RetryPolicy } from './retry';
+
+/** A stream of bytes as n8n's binary helpers hand it out (node:stream may not be imported). */
+type Readable = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
 
 export interface PresignedUpload {
 	url: string;

@@ -28,7 +28,7 @@ export const description: INodeProperties[] = [
 		required: true,
 		displayOptions: showForDownloadUrl,
 		description:
-			'PageUp document ID (lDocumentID), such as the Document ID output by this node\'s Upload',
+			"PageUp document ID (lDocumentID), such as the Document ID output by this node's Upload",
 	},
 	{
 		displayName: 'Expires In Seconds',
@@ -95,7 +95,7 @@ export async function execute(
 			attempt: { messages: [`the answer holds no download URL: it was ${describeAnswer(answer)}`] },
 			attempts: 1,
 			itemIndex,
-			hint: 'PageUp\'s answer did not have the expected shape; give this message to PageUp support.',
+			hint: "PageUp's answer did not have the expected shape; give this message to PageUp support.",
 		});
 	}
 	const expiresAt =

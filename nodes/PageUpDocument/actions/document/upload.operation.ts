@@ -18,17 +18,6 @@ import { callPageUp, type ApiContext } from '../../transport/api';
 import { failedStepError } from '../../transport/errors';
 import { putToPresignedUrl, type PresignedUpload } from '../../transport/transfer';
 
-/** PageUp's system document categories (lLKP_SystemDocumentCategoryID). */
-export const SYSTEM_CATEGORIES = [
-	{ name: 'Resume', value: 7 },
-	{ name: 'Agency', value: 10 },
-	{ name: 'Mail Matcher Email', value: 13 },
-	{ name: 'Position Description', value: 14 },
-	{ name: 'Report Builder Template', value: 17 },
-	{ name: 'Employee Document', value: 18 },
-	{ name: 'Job Note', value: 19 },
-];
-
 const NO_SYSTEM_CATEGORY = 0;
 
 const showForUpload = { show: { resource: ['document'], operation: ['upload'] } };
@@ -53,7 +42,7 @@ export const description: INodeProperties[] = [
 		displayOptions: showForUpload,
 		placeholder: 'e.g. jane-doe-resume.pdf',
 		description:
-			'Name to store the file under. Leave empty to keep the binary\'s own name. PageUp infers the file type from the extension.',
+			"Name to store the file under. Leave empty to keep the binary's own name. PageUp infers the file type from the extension.",
 	},
 	{
 		displayName: 'Title',
@@ -68,14 +57,21 @@ export const description: INodeProperties[] = [
 		displayName: 'System Category',
 		name: 'documentCategoryId',
 		type: 'options',
+		// PageUp's system document categories (lLKP_SystemDocumentCategoryID)
 		options: [
-			...SYSTEM_CATEGORIES,
-			{ name: 'None (Use Tenant Category Below)', value: NO_SYSTEM_CATEGORY },
+			{ name: 'Agency', value: 10 },
+			{ name: 'Employee Document', value: 18 },
+			{ name: 'Job Note', value: 19 },
+			{ name: 'Mail Matcher Email', value: 13 },
+			{ name: 'None (Use Tenant Category Name)', value: 0 },
+			{ name: 'Position Description', value: 14 },
+			{ name: 'Report Builder Template', value: 17 },
+			{ name: 'Resume', value: 7 },
 		],
 		default: 7,
 		displayOptions: showForUpload,
 		description:
-			'PageUp system document category. Choose None to file the document under one of your tenant\'s own categories instead.',
+			"PageUp system document category. Choose None to file the document under one of your tenant's own categories instead.",
 	},
 	{
 		displayName: 'Tenant Category Name',
@@ -85,7 +81,7 @@ export const description: INodeProperties[] = [
 		displayOptions: showForUpload,
 		placeholder: 'e.g. Reference Check',
 		description:
-			'The title of one of your tenant\'s own document categories, as set up in PageUp. Use it with System Category set to None; PageUp takes one or the other.',
+			"The title of one of your tenant's own document categories, as set up in PageUp. Use it with System Category set to None; PageUp takes one or the other.",
 	},
 	{
 		displayName: 'Additional Fields',
@@ -154,6 +150,14 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+/** PageUp's system document categories, as the System Category list offers them. */
+export const SYSTEM_CATEGORIES = (
+	description.find(({ name }) => name === 'documentCategoryId')?.options as Array<{
+		name: string;
+		value: number;
+	}>
+).filter(({ value }) => value !== NO_SYSTEM_CATEGORY);
+
 /** The optional ids, by the name the editor shows and the name PageUp's moveFromTemp takes. */
 const LINKS = [
 	{ field: 'applicantId', label: 'Applicant ID', pageUp: 'applicantId' },
@@ -176,7 +180,8 @@ interface UploadInput {
 function category(this: IExecuteFunctions, itemIndex: number): UploadInput['category'] {
 	const id = Number(this.getNodeParameter('documentCategoryId', itemIndex, NO_SYSTEM_CATEGORY));
 	const name = String(this.getNodeParameter('documentCategoryName', itemIndex, '')).trim();
-	const hint = 'Pick a System Category, or set System Category to None and give a Tenant Category Name.';
+	const hint =
+		'Pick a System Category, or set System Category to None and give a Tenant Category Name.';
 
 	if (id !== NO_SYSTEM_CATEGORY && name !== '') {
 		throw new InputError(
@@ -211,7 +216,10 @@ async function readInput(this: IExecuteFunctions, itemIndex: number): Promise<Up
 
 	const file = await binaryFile.call(this, itemIndex, binaryPropertyName);
 	const givenName = String(this.getNodeParameter('fileName', itemIndex, '')).trim();
-	const fileName = checkFileName(givenName || file.fileName, givenName ? 'File Name' : 'File Name (from the binary)');
+	const fileName = checkFileName(
+		givenName || file.fileName,
+		givenName ? 'File Name' : 'File Name (from the binary)',
+	);
 	const title = String(this.getNodeParameter('title', itemIndex, '')).trim() || fileName;
 	return { file, fileName, title, category: chosenCategory, links, contentType };
 }
@@ -270,7 +278,7 @@ async function transferBytes(
 				attempt: { status: 403, messages: ['the upload URL expired before the bytes arrived'] },
 				attempts: prepares,
 				itemIndex,
-				hint: 'Temporary storage kept refusing fresh upload URLs: check the n8n host\'s clock.',
+				hint: "Temporary storage kept refusing fresh upload URLs: check the n8n host's clock.",
 			});
 		}
 	}
