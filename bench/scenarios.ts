@@ -279,6 +279,16 @@ export async function manySmallUploads(context: BenchContext): Promise<ScenarioR
 				unit: 'ms',
 				values: pairwise(c1, msOf(measured.baseline), (n, b) => (n - b) / count),
 			},
+			{
+				name: 'node c8: worker CPU per item (execution, file source included)',
+				unit: 'ms',
+				values: measured['node c8'].map(({ result }) => result.cpuMs / count),
+			},
+			{
+				name: 'baseline: client CPU per item',
+				unit: 'ms',
+				values: measured.baseline.map(({ result }) => result.cpuMs / count),
+			},
 			{ name: 'token requests per node execution', unit: 'requests', values: tokenRequests },
 			{
 				name: 'node c8: most PUTs in flight',

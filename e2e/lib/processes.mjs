@@ -23,6 +23,18 @@ function installExitHooks() {
 	}
 }
 
+/**
+ * Resolves with what `promise` resolves to, or with undefined after `ms`. The timer is cleared
+ * either way, so a finished race never keeps the event loop (and a test file) alive.
+ */
+function within(promise, ms) {
+	let timer;
+	const expired = new Promise((resolve) => {
+		timer = setTimeout(resolve, ms, undefined);
+	});
+	return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
 function signalGroup(handle, signal) {
 	try {
 		process.kill(-handle.pid, signal);
@@ -106,11 +118,11 @@ export async function stopProcess(handle, { signal = 'SIGTERM', timeoutMs = 15_0
 	if (handle.pid === undefined) return;
 	if (handle.exit === undefined) {
 		signalGroup(handle, signal);
-		await Promise.race([handle.exited, sleep(timeoutMs)]);
+		await within(handle.exited, timeoutMs);
 	}
 	if (groupIsAlive(handle)) {
 		signalGroup(handle, 'SIGKILL');
-		await Promise.race([handle.exited, sleep(5_000)]);
+		await within(handle.exited, 5_000);
 	}
 	running.delete(handle);
 }
@@ -127,7 +139,7 @@ export async function stopAll() {
 export async function runCommand(options) {
 	const { timeoutMs = 120_000, ...startOptions } = options;
 	const handle = startProcess(startOptions);
-	const finished = await Promise.race([handle.exited, sleep(timeoutMs).then(() => undefined)]);
+	const finished = await within(handle.exited, timeoutMs);
 	if (finished === undefined) {
 		await stopProcess(handle, { timeoutMs: 5_000 });
 		throw new Error(

@@ -18,7 +18,7 @@ import {
 	type Step,
 } from './errors';
 import { tokenExpired, TokenRenewals, withTokenCleared, type StoredCredential } from './renewal';
-import { RetryBudget, type RetryPolicy } from './retry';
+import { describeStop, RetryBudget, type RetryPolicy } from './retry';
 import { tokenFailureMessage } from './token';
 
 export const CREDENTIAL_TYPE = 'pageUpApi';
@@ -72,6 +72,38 @@ function turnedAway({ status, network }: FailedAttempt): boolean {
 
 function outcomeUnknown({ status, network }: FailedAttempt): boolean {
 	return (status !== undefined && status >= 500) || (status === undefined && network !== undefined);
+}
+
+function unknownOutcomeWords({ status, network }: FailedAttempt): string {
+	return status !== undefined ? `HTTP ${status}` : (network ?? 'no answer');
+}
+
+/** What the user must know about work that PageUp may have done although the call failed. */
+function outcomeHint(
+	call: ApiCall,
+	last: FailedAttempt,
+	earlierUnknown: FailedAttempt | undefined,
+): string | undefined {
+	const physicalFile = call.context?.physicalFile;
+	const waiting =
+		typeof physicalFile === 'string'
+			? ` The file's bytes wait in PageUp's temporary storage as physicalFile "${physicalFile}".`
+			: '';
+	if (!call.idempotent && outcomeUnknown(last) && !turnedAway(last)) {
+		return (
+			`PageUp may or may not have registered the document (${unknownOutcomeWords(last)}), so ` +
+			'the request was not sent again: a repeat could file it twice.' +
+			`${waiting} Check the record in PageUp before running this item again.`
+		);
+	}
+	if (earlierUnknown !== undefined && last.status !== undefined && last.status < 500) {
+		return (
+			`An earlier attempt ended without a clear answer (${unknownOutcomeWords(earlierUnknown)}), ` +
+			'so PageUp may already have carried it out and this answer may only reflect that.' +
+			`${waiting} Check the record in PageUp before running this item again.`
+		);
+	}
+	return undefined;
 }
 
 async function storedCredential(this: IExecuteFunctions): Promise<StoredCredential> {
@@ -130,6 +162,9 @@ export async function callPageUp(
 		sendCredentialsOnCrossOriginRedirect: false,
 	};
 
+	// A repeat's answer may only reflect an earlier attempt that PageUp did carry out.
+	let earlierUnknown: FailedAttempt | undefined;
+
 	for (;;) {
 		this.logger.debug('PageUp request', { step, itemIndex, attempt: budget.attempts });
 		let attempt: FailedAttempt & { token?: string };
@@ -160,10 +195,14 @@ export async function callPageUp(
 				itemIndex,
 				status: attempt.status,
 				network: attempt.network,
+				retryAfterSeconds: attempt.retryAfterSeconds,
 				attempt: budget.attempts,
 				delayMs,
 			});
-		if (retryable && (await budget.next(attempt.retryAfterSeconds, onWait))) continue;
+		if (retryable && (await budget.next(attempt.retryAfterSeconds, onWait))) {
+			if (outcomeUnknown(attempt) && !turnedAway(attempt)) earlierUnknown = attempt;
+			continue;
+		}
 
 		this.logger.error('PageUp request failed', {
 			step,
@@ -179,11 +218,8 @@ export async function callPageUp(
 			attempts: budget.attempts,
 			itemIndex,
 			context: call.context,
-			hint:
-				!call.idempotent && outcomeUnknown(attempt)
-					? 'PageUp may or may not have registered the document, so it was not sent again ' +
-						'(that could make a duplicate). Check the record in PageUp before running this item again.'
-					: undefined,
+			retryStop: retryable ? describeStop(budget.stop) : undefined,
+			hint: outcomeHint(call, attempt, earlierUnknown),
 		});
 	}
 }

@@ -84,6 +84,8 @@ export interface FailureDetails {
 	itemIndex: number;
 	/** What to do next; the default depends on the status. */
 	hint?: string;
+	/** Why the retries stopped before the attempts ran out, in words. */
+	retryStop?: string;
 	/** Extra facts that help, such as the document that may have been half made. */
 	context?: JsonObject;
 }
@@ -91,24 +93,37 @@ export interface FailureDetails {
 function defaultHint({ status, network }: FailedAttempt): string {
 	if (status === 400) return 'Check the fields that PageUp named above.';
 	if (status === 401) {
-		return 'PageUp rejected a freshly issued token: check the credential\'s environment and scopes.';
+		return (
+			'PageUp rejected the access token even after it was renewed: check the credential\'s ' +
+			'environment and tenant, and that its scopes include the one this operation needs.'
+		);
 	}
 	if (status === 403) return 'Ask PageUp to grant this client the scope that this operation needs.';
 	if (status === 404) return 'Check the document ID and the credential\'s tenant ID and data centre.';
-	if (status === 429) return 'PageUp\'s daily request limit may be spent: try again later.';
+	if (status === 429) {
+		return 'Try again later, or lower Concurrency; ask PageUp about the limit if it persists.';
+	}
 	if (status !== undefined && status >= 500) return 'PageUp is failing: try again later.';
 	if (network !== undefined) return 'Check the network between n8n and PageUp, then try again.';
 	return 'Try again, and give PageUp support the step and status above if it persists.';
 }
 
+/** The status or network failure in a few words, for the message's parentheses. */
+function whatHappened({ status, network }: FailedAttempt): string | undefined {
+	if (status === 429) return 'HTTP 429: PageUp\'s daily request limit may be spent';
+	if (status !== undefined) return `HTTP ${status}`;
+	return network;
+}
+
 /** The one error type the node throws for a failed request: step, status and PageUp's words. */
 export function failedStepError(node: INode, details: FailureDetails): NodeApiError {
 	const { step, attempt, attempts, itemIndex } = details;
-	const what = attempt.status !== undefined ? `HTTP ${attempt.status}` : attempt.network;
+	const what = whatHappened(attempt);
 	const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
 	const said = attempt.messages.length > 0 ? `: ${attempt.messages.join('; ')}` : '';
-	const message = `PageUp ${step} step failed (${what ?? 'no answer'})${tries}${said}`;
-	const description = `${STEP_LABELS[step]}. ${details.hint ?? defaultHint(attempt)}`;
+	const message = `PageUp ${step} step failed${what ? ` (${what})` : ''}${tries}${said}`;
+	const advice = [details.retryStop, details.hint ?? defaultHint(attempt)].filter(Boolean);
+	const description = `${STEP_LABELS[step]}. ${advice.join(' ')}`;
 
 	const errorResponse: JsonObject = {
 		step,

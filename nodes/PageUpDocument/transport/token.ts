@@ -45,10 +45,11 @@ export function tokenFailureMessage(error: unknown): string | undefined {
 	return description === TOKEN_ERROR_DESCRIPTION && typeof message === 'string' ? message : undefined;
 }
 
-const TOKEN_TIMEOUT_MS = 15_000;
-
-// A token endpoint that is briefly down should not fail a whole workflow.
-const TOKEN_RETRY_DELAYS_MS = [500, 1500];
+/**
+ * How long one token request may take, and the pauses before each repeat: a token endpoint that
+ * is briefly down or slow should not fail a whole workflow. Tests shorten the timeout.
+ */
+export const TOKEN_REQUEST_LIMITS = { timeoutMs: 15_000, retryDelaysMs: [500, 1500] };
 
 const OAUTH_HINTS: Record<string, string> = {
 	invalid_client:
@@ -91,7 +92,6 @@ function describeOAuthError(status: number, body: unknown): string {
 	return `PageUp refused the token request (${code}${detail}, HTTP ${status}). ${hint}`;
 }
 
-
 /**
  * Asks the token endpoint for a bearer token. Errors say what PageUp answered and never carry
  * the request, which holds the client secret.
@@ -104,8 +104,9 @@ export async function requestAccessToken(
 	const host = new URL(tokenUrl).host;
 	let failure = '';
 
-	for (let attempt = 0; attempt <= TOKEN_RETRY_DELAYS_MS.length; attempt++) {
-		if (attempt > 0) await sleep(TOKEN_RETRY_DELAYS_MS[attempt - 1]);
+	const { timeoutMs, retryDelaysMs } = TOKEN_REQUEST_LIMITS;
+	for (let attempt = 0; attempt <= retryDelaysMs.length; attempt++) {
+		if (attempt > 0) await sleep(retryDelaysMs[attempt - 1]);
 
 		let response: IN8nHttpFullResponse;
 		try {
@@ -120,7 +121,7 @@ export async function requestAccessToken(
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
 				disableFollowRedirect: true,
-				timeout: TOKEN_TIMEOUT_MS,
+				timeout: timeoutMs,
 			})) as IN8nHttpFullResponse;
 		} catch (error) {
 			const reason = networkFailure((error as { code?: unknown } | undefined)?.code) ?? 'no answer';
@@ -131,8 +132,11 @@ export async function requestAccessToken(
 		}
 
 		const { statusCode, body } = response;
-		if (statusCode >= 500) {
-			failure = `PageUp's token endpoint at ${host} failed with HTTP ${statusCode}. Try again later.`;
+		if (statusCode >= 500 || statusCode === 429) {
+			failure =
+				statusCode === 429
+					? `PageUp's token endpoint at ${host} is turning requests away (HTTP 429). Try again later.`
+					: `PageUp's token endpoint at ${host} failed with HTTP ${statusCode}. Try again later.`;
 			continue;
 		}
 		if (statusCode !== 200) throw new TokenRequestError(describeOAuthError(statusCode, body));
@@ -152,6 +156,6 @@ export async function requestAccessToken(
 	}
 
 	throw new TokenRequestError(
-		`${failure} (${TOKEN_RETRY_DELAYS_MS.length + 1} attempts were made.)`,
+		`${failure} (${retryDelaysMs.length + 1} attempts were made.)`,
 	);
 }

@@ -9,7 +9,7 @@ import {
 	retryAfterSeconds,
 	type FailedAttempt,
 } from './errors';
-import { RetryBudget, type RetryPolicy } from './retry';
+import { describeStop, RetryBudget, type RetryPolicy } from './retry';
 
 /** A stream of bytes as n8n's binary helpers hand it out (node:stream may not be imported). */
 type Readable = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
@@ -60,6 +60,47 @@ function destroy(body: Readable | Buffer | undefined) {
 	if (body !== undefined && !Buffer.isBuffer(body)) body.destroy();
 }
 
+// S3 answers 307 while a new bucket's name spreads through DNS; 308 means the same. Both keep the
+// method and the body, which this code sends again from the first byte.
+const BODY_KEEPING_REDIRECTS = new Set([307, 308]);
+
+const MAX_REDIRECTS = 3;
+
+// A header that would break the request line or smuggle another header in.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/i;
+
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+function invalidHeader(headers: Record<string, string>): string | undefined {
+	return Object.entries(headers).find(
+		([name, value]) => !HEADER_NAME.test(name) || !HEADER_VALUE.test(value),
+	)?.[0];
+}
+
+// The signed headers travel as PageUp gave them, except those that only the bytes can say.
+function putHeaders(upload: PresignedUpload, size: number): Record<string, string> {
+	const headers: Record<string, string> = {};
+	for (const [name, value] of Object.entries(upload.headers)) {
+		const lower = name.toLowerCase();
+		if (lower === 'content-length' || lower === 'transfer-encoding' || lower === 'host') continue;
+		headers[name] = value;
+	}
+	headers['Content-Length'] = String(size);
+	return headers;
+}
+
+function redirectTarget(response: IN8nHttpFullResponse, from: string): string | undefined {
+	if (!BODY_KEEPING_REDIRECTS.has(response.statusCode)) return undefined;
+	const location = response.headers?.location;
+	if (typeof location !== 'string' || location === '') return undefined;
+	try {
+		const target = new URL(location, from);
+		return target.protocol === 'https:' || target.protocol === 'http:' ? target.href : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
 /**
  * PUTs the bytes with exactly the headers PageUp returned, which S3 checks against the URL's
  * signature. Answers 'expired' when the URL's time ran out, so that the caller prepares anew.
@@ -73,25 +114,52 @@ export async function putToPresignedUrl(
 	const budget = new RetryBudget(transfer.retry);
 	const { itemIndex } = transfer;
 	const timeout = transfer.timeoutMs + Math.ceil(source.size / SLOWEST_EXPECTED_BYTES_PER_MS);
+	const badHeader = invalidHeader(upload.headers);
+	if (badHeader !== undefined) {
+		throw failedStepError(this.getNode(), {
+			step: 'transfer',
+			attempt: { messages: [`PageUp's upload header "${badHeader}" is not a valid HTTP header`] },
+			attempts: 0,
+			itemIndex,
+			hint: 'Nothing was sent. Give this message to PageUp support.',
+		});
+	}
+	const headers = putHeaders(upload, source.size);
+	let url = upload.url;
+	let redirects = 0;
 
 	for (;;) {
 		let attempt: FailedAttempt;
 		let body: Readable | Buffer | undefined;
 		try {
+			// Every attempt reads the file again from its first byte: a stream cannot be rewound.
 			body = await source.open();
-			this.logger.debug('PageUp transfer', { itemIndex, bytes: source.size, attempt: budget.attempts });
+			this.logger.debug('PageUp transfer', {
+				itemIndex,
+				bytes: source.size,
+				attempt: budget.attempts,
+				redirects,
+			});
 			const response = (await this.helpers.httpRequest({
 				method: 'PUT',
-				url: upload.url,
-				headers: { ...upload.headers, 'Content-Length': String(source.size) },
+				url,
+				headers,
 				body: body as Buffer,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
-				// Following redirects would make n8n's HTTP client hold the whole body for replay.
+				// n8n's client would hold the whole body in memory to replay it on a redirect, so
+				// redirects are followed here, by opening the file again.
 				disableFollowRedirect: true,
 				timeout,
 			})) as IN8nHttpFullResponse;
 			if (response.statusCode >= 200 && response.statusCode < 300) return 'stored';
+			const target = redirectTarget(response, url);
+			if (target !== undefined && redirects < MAX_REDIRECTS) {
+				redirects++;
+				this.logger.debug('PageUp transfer redirected', { itemIndex, status: response.statusCode });
+				url = target;
+				continue;
+			}
 			attempt = attemptOf(response);
 		} catch (error) {
 			attempt = networkAttempt(error);
@@ -113,7 +181,8 @@ export async function putToPresignedUrl(
 				attempt: budget.attempts,
 				delayMs,
 			});
-		if (isTransient(attempt) && (await budget.next(attempt.retryAfterSeconds, onWait))) continue;
+		const transient = isTransient(attempt);
+		if (transient && (await budget.next(attempt.retryAfterSeconds, onWait))) continue;
 
 		this.logger.error('PageUp transfer failed', {
 			itemIndex,
@@ -127,13 +196,24 @@ export async function putToPresignedUrl(
 			attempt,
 			attempts: budget.attempts,
 			itemIndex,
-			hint:
-				attempt.status === 403
-					? 'Temporary storage refused the upload signature: a proxy between n8n and AWS may ' +
-						'be changing the request headers.'
-					: undefined,
+			retryStop: transient ? describeStop(budget.stop) : undefined,
+			hint: transferHint(attempt),
 		});
 	}
+}
+
+function transferHint({ status }: FailedAttempt): string | undefined {
+	if (status === 403) {
+		return (
+			'Temporary storage refused the upload signature: a proxy between n8n and AWS may be ' +
+			'changing the request headers. Nothing was registered in PageUp.'
+		);
+	}
+	if (status !== undefined && status >= 300 && status < 400) {
+		return 'Temporary storage redirected the upload elsewhere; nothing was registered in PageUp.';
+	}
+	if (status === 503) return 'Temporary storage asked to slow down: lower Concurrency, try again.';
+	return 'Nothing was registered in PageUp, so running this item again is safe.';
 }
 
 /** Downloads a presigned link into n8n's binary storage, streaming, never whole in memory. */
@@ -179,7 +259,8 @@ export async function downloadFromUrl(
 				attempt: budget.attempts,
 				delayMs,
 			});
-		if (isTransient(attempt) && (await budget.next(attempt.retryAfterSeconds, onWait))) continue;
+		const transient = isTransient(attempt);
+		if (transient && (await budget.next(attempt.retryAfterSeconds, onWait))) continue;
 
 		this.logger.error('PageUp download failed', {
 			itemIndex,
@@ -192,6 +273,7 @@ export async function downloadFromUrl(
 			attempt,
 			attempts: budget.attempts,
 			itemIndex,
+			retryStop: transient ? describeStop(budget.stop) : undefined,
 			hint: isExpired(attempt)
 				? 'The link expired before the download: raise Expires In Seconds.'
 				: undefined,
