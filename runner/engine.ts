@@ -77,6 +77,10 @@ class RecordingLogger {
 class NodeTypes implements INodeTypes {
 	constructor(private readonly types: Record<string, INodeType>) {}
 
+	add(type: string, nodeType: INodeType) {
+		this.types[type] = nodeType;
+	}
+
 	getByName(type: string): INodeType {
 		const nodeType = this.types[type];
 		if (nodeType === undefined) throw new Error(`Unknown node type ${type}`);
@@ -156,6 +160,11 @@ export class Engine {
 		Container.set(Logger, engine.logger as unknown as Logger);
 		await Container.get(BinaryDataService).init();
 		return engine;
+	}
+
+	/** Makes another node type available to workflows, such as a stand-in for one of n8n's. */
+	addNodeType(type: string, nodeType: INodeType) {
+		this.nodeTypes.add(type, nodeType);
 	}
 
 	addPageUpCredential(data: ICredentialDataDecryptedObject) {

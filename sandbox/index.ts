@@ -67,6 +67,12 @@ export interface SandboxCredentials {
 	apiRootUrl: string;
 }
 
+export interface IssuedSecrets {
+	accessTokens: string[];
+	/** The X-Amz-Signature values of the upload and download URLs. */
+	urlSignatures: string[];
+}
+
 export interface Sandbox {
 	/** The API port's origin, e.g. http://127.0.0.1:4010; the control routes live here too. */
 	apiUrl: string;
@@ -84,6 +90,8 @@ export interface Sandbox {
 	setOptions(patch: Partial<SandboxSettings>): void;
 	/** Every token issued so far answers 401 from now on. */
 	revokeTokens(): void;
+	/** Every access token and presigned-URL signature handed out so far, to look for leaks. */
+	issuedSecrets(): IssuedSecrets;
 	injectFault(fault: FaultSpec): void;
 	clearFaults(): void;
 	pendingFaults(): PendingFault[];
@@ -172,6 +180,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		settings: () => structuredClone(settings),
 		setOptions: (patch) => Object.assign(settings, checkSettings(patch)),
 		revokeTokens: () => authority.revokeAll(),
+		issuedSecrets: () => ({
+			accessTokens: authority.issued(),
+			urlSignatures: signer.issuedSignatures(),
+		}),
 		injectFault: (fault) => faults.inject(fault),
 		clearFaults: () => faults.clear(),
 		pendingFaults: () => faults.pending(),

@@ -114,6 +114,9 @@ export class UrlSigner {
 
 	private readonly verifier: SignatureV4;
 
+	/** The X-Amz-Signature of every URL handed out, so a test can look for leaks. */
+	private readonly signatures: string[] = [];
+
 	constructor(options: UrlSignerOptions) {
 		this.keys = options.keys;
 		this.bucket = options.bucket;
@@ -151,8 +154,14 @@ export class UrlSigner {
 			signableHeaders: signed,
 			unhoistableHeaders: new Set(signed),
 		});
+		const signature = presigned.query?.['X-Amz-Signature'];
+		if (typeof signature === 'string') this.signatures.push(signature);
 		const query = formatQuery(presigned.query ?? {});
 		return `http://${this.hostname}:${this.port}${presigned.path}?${query}`;
+	}
+
+	issuedSignatures(): string[] {
+		return [...this.signatures];
 	}
 
 	/** Why S3 would refuse this request's query signature, or undefined when it is good. */

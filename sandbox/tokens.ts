@@ -24,9 +24,13 @@ const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 export class TokenAuthority {
 	private tokens = new Map<string, IssuedToken>();
 
+	/** Every token ever issued, revoked or not, so a test can look for leaks. */
+	private readonly everIssued: string[] = [];
+
 	issue(scopes: readonly string[], lifetimeSeconds: number): string {
 		if (this.tokens.size >= PRUNE_THRESHOLD) this.pruneExpired();
 		const token = randomBytes(32).toString('base64url');
+		this.everIssued.push(token);
 		this.tokens.set(token, {
 			scopes: new Set(scopes),
 			expiresAt: Date.now() + lifetimeSeconds * 1000,
@@ -55,6 +59,10 @@ export class TokenAuthority {
 			};
 		}
 		return undefined;
+	}
+
+	issued(): string[] {
+		return [...this.everIssued];
 	}
 
 	revokeAll(): void {

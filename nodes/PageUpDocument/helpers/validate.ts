@@ -55,7 +55,11 @@ export function optionalPageUpId(value: unknown, parameter: string): number | un
 
 export function expiresInSeconds(value: unknown): number {
 	const seconds = asInteger(value);
-	if (seconds === undefined || seconds < MIN_EXPIRES_IN_SECONDS || seconds > MAX_EXPIRES_IN_SECONDS) {
+	if (
+		seconds === undefined ||
+		seconds < MIN_EXPIRES_IN_SECONDS ||
+		seconds > MAX_EXPIRES_IN_SECONDS
+	) {
 		throw new InputError(
 			'Expires In Seconds',
 			`Expires In Seconds must be a whole number from ${MIN_EXPIRES_IN_SECONDS} to ${MAX_EXPIRES_IN_SECONDS} (got ${shown(value)})`,
@@ -68,8 +72,27 @@ export function expiresInSeconds(value: unknown): number {
 function hasControlCharacter(text: string): boolean {
 	return [...text].some((character) => {
 		const code = character.charCodeAt(0);
-		return code < 0x20 || code === 0x7f;
+		return code < 0x20 || (code >= 0x7f && code <= 0x9f);
 	});
+}
+
+// Invisible direction marks can make "cv\u202efdp.exe" display as "cvexe.pdf".
+const DIRECTION_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+// Half of a surrogate pair cannot be written as UTF-8: it would arrive as a replacement sign.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function fileNameProblem(name: string): string | undefined {
+	if (name.trim() === '') return 'is empty';
+	if (hasControlCharacter(name)) return 'contains a control character';
+	if (DIRECTION_CONTROLS.test(name)) return 'contains an invisible text-direction character';
+	if (LONE_SURROGATE.test(name)) return 'contains a broken Unicode character';
+	if (/[/\\]/.test(name)) return 'contains a path separator (/ or \\)';
+	if (name === '.' || name === '..') return 'is a directory name';
+	if (Buffer.byteLength(name, 'utf8') > MAX_FILE_NAME_BYTES) {
+		return `is longer than ${MAX_FILE_NAME_BYTES} bytes`;
+	}
+	return undefined;
 }
 
 /**
@@ -78,18 +101,7 @@ function hasControlCharacter(text: string): boolean {
  */
 export function fileName(value: unknown, parameter: string): string {
 	const name = typeof value === 'string' ? value : '';
-	const problem =
-		name.trim() === ''
-			? 'is empty'
-			: hasControlCharacter(name)
-				? 'contains a control character'
-				: /[/\\]/.test(name)
-					? 'contains a path separator (/ or \\)'
-					: name === '.' || name === '..'
-						? 'is a directory name'
-						: Buffer.byteLength(name, 'utf8') > MAX_FILE_NAME_BYTES
-							? `is longer than ${MAX_FILE_NAME_BYTES} bytes`
-							: undefined;
+	const problem = fileNameProblem(name);
 	if (problem !== undefined) {
 		throw new InputError(
 			parameter,

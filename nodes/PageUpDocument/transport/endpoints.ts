@@ -75,7 +75,10 @@ function overrideOf(fields: EndpointFields, field: 'tokenUrl' | 'apiRootUrl', la
 	}
 	const url = new URL(value);
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-		throw new EndpointError(field, `${label} must start with https:// (or http:// for local tests).`);
+		throw new EndpointError(
+			field,
+			`${label} must start with https:// (or http:// for local tests).`,
+		);
 	}
 	if (url.username !== '' || url.password !== '') {
 		throw new EndpointError(field, `${label} must not hold a user name or password.`);

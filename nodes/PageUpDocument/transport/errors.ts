@@ -94,12 +94,13 @@ function defaultHint({ status, network }: FailedAttempt): string {
 	if (status === 400) return 'Check the fields that PageUp named above.';
 	if (status === 401) {
 		return (
-			'PageUp rejected the access token even after it was renewed: check the credential\'s ' +
+			"PageUp rejected the access token even after it was renewed: check the credential's " +
 			'environment and tenant, and that its scopes include the one this operation needs.'
 		);
 	}
 	if (status === 403) return 'Ask PageUp to grant this client the scope that this operation needs.';
-	if (status === 404) return 'Check the document ID and the credential\'s tenant ID and data centre.';
+	if (status === 404)
+		return "Check the document ID and the credential's tenant ID and data centre.";
 	if (status === 429) {
 		return 'Try again later, or lower Concurrency; ask PageUp about the limit if it persists.';
 	}
@@ -110,7 +111,7 @@ function defaultHint({ status, network }: FailedAttempt): string {
 
 /** The status or network failure in a few words, for the message's parentheses. */
 function whatHappened({ status, network }: FailedAttempt): string | undefined {
-	if (status === 429) return 'HTTP 429: PageUp\'s daily request limit may be spent';
+	if (status === 429) return "HTTP 429: PageUp's daily request limit may be spent";
 	if (status !== undefined) return `HTTP ${status}`;
 	return network;
 }

@@ -42,7 +42,9 @@ export class TokenRequestError extends Error {
 /** The token failure's message, whether thrown as it is or wrapped by n8n's helper. */
 export function tokenFailureMessage(error: unknown): string | undefined {
 	const { message, description } = (error ?? {}) as { message?: unknown; description?: unknown };
-	return description === TOKEN_ERROR_DESCRIPTION && typeof message === 'string' ? message : undefined;
+	return description === TOKEN_ERROR_DESCRIPTION && typeof message === 'string'
+		? message
+		: undefined;
 }
 
 /**
@@ -155,7 +157,5 @@ export async function requestAccessToken(
 		};
 	}
 
-	throw new TokenRequestError(
-		`${failure} (${retryDelaysMs.length + 1} attempts were made.)`,
-	);
+	throw new TokenRequestError(`${failure} (${retryDelaysMs.length + 1} attempts were made.)`);
 }
