@@ -46,7 +46,7 @@ export interface JobResult {
 	documentIds: Array<number | null>;
 	/** Output items whose document id or pairing differs from the input item at that index. */
 	orderErrors: number;
-	/** The worker's CPU time (user and system) over the whole job, file source included. */
+	/** The worker's CPU time (user and system) during the timed part, from 20 ms samples. */
 	cpuMs: number;
 	error?: string;
 	memory?: MemoryReport;

@@ -280,7 +280,7 @@ export async function manySmallUploads(context: BenchContext): Promise<ScenarioR
 				values: pairwise(c1, msOf(measured.baseline), (n, b) => (n - b) / count),
 			},
 			{
-				name: 'node c8: worker CPU per item (execution, file source included)',
+				name: 'node c8: worker CPU per item',
 				unit: 'ms',
 				values: measured['node c8'].map(({ result }) => result.cpuMs / count),
 			},
@@ -288,6 +288,11 @@ export async function manySmallUploads(context: BenchContext): Promise<ScenarioR
 				name: 'baseline: client CPU per item',
 				unit: 'ms',
 				values: measured.baseline.map(({ result }) => result.cpuMs / count),
+			},
+			{
+				name: 'node c8: worker busy (CPU time / node time)',
+				unit: 'share',
+				values: measured['node c8'].map(({ result }) => result.cpuMs / result.ms),
 			},
 			{ name: 'token requests per node execution', unit: 'requests', values: tokenRequests },
 			{

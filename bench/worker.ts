@@ -9,7 +9,7 @@ import { Engine, PAGEUP_DOCUMENT_TYPE } from '../runner/engine';
 import { FILE_SOURCE_TYPE, sourceItems, type SourceItem } from '../runner/fileSource';
 import type { SandboxCredentials } from '../sandbox';
 import { BaselineClient, inLanes } from './baselineClient';
-import { MemorySampler } from './memory';
+import { ProcessSampler } from './sampler';
 import type { DownloadUrlJob, FromWorker, Job, JobResult, ToWorker, UploadJob } from './protocol';
 
 const PAGEUP_NODE = 'PageUp';
@@ -20,11 +20,6 @@ let credentials: SandboxCredentials;
 
 function send(message: FromWorker) {
 	process.send?.(message);
-}
-
-function cpuMsSince(start: NodeJS.CpuUsage): number {
-	const { user, system } = process.cpuUsage(start);
-	return (user + system) / 1000;
 }
 
 function documentIdOf(item: INodeExecutionData): number | null {
@@ -67,8 +62,7 @@ async function runNode(job: Job): Promise<JobResult> {
 					options: nodeOptions(job.concurrency),
 				};
 
-	const sampler = job.kind === 'upload' && job.measureMemory ? new MemorySampler() : undefined;
-	const cpu = process.cpuUsage();
+	const sampler = new ProcessSampler();
 	const result = await engine.runChain([
 		{ type: FILE_SOURCE_TYPE, name: 'Files', parameters: sourceItems(items) },
 		{
@@ -78,12 +72,10 @@ async function runNode(job: Job): Promise<JobResult> {
 			credentials: { pageUpApi: freshCredential() },
 		},
 	]);
-	const cpuMs = cpuMsSince(cpu);
+	sampler.stop();
 	const task = result.run.data.resultData.runData[PAGEUP_NODE]?.[0];
-	const memory = sampler?.stop(
-		task?.startTime,
-		(task?.startTime ?? 0) + (task?.executionTime ?? 0),
-	);
+	const from = task?.startTime ?? 0;
+	const window = { from, to: from + (task?.executionTime ?? 0) };
 	const output = result.output(PAGEUP_NODE);
 
 	let orderErrors = 0;
@@ -97,18 +89,18 @@ async function runNode(job: Job): Promise<JobResult> {
 		ms: task?.executionTime ?? Number.NaN,
 		documentIds: output.map(documentIdOf),
 		orderErrors,
-		cpuMs,
+		cpuMs: sampler.cpuMs(window),
 		error: result.error?.message,
-		memory,
+		memory: job.kind === 'upload' && job.measureMemory ? sampler.memory(window) : undefined,
 	};
 }
 
 async function runBaseline(job: UploadJob | DownloadUrlJob): Promise<JobResult> {
 	const client = new BaselineClient(credentials);
 	const lanes = job.concurrency ?? 1;
-	const sampler = job.kind === 'upload' && job.measureMemory ? new MemorySampler() : undefined;
+	const sampler = new ProcessSampler();
+	const from = Date.now();
 	const started = performance.now();
-	const cpu = process.cpuUsage();
 	const token = await client.token();
 	const documentIds =
 		job.kind === 'upload'
@@ -117,12 +109,19 @@ async function runBaseline(job: UploadJob | DownloadUrlJob): Promise<JobResult> 
 					client.downloadUrl(token, job.documentIds[index]),
 				);
 	const ms = performance.now() - started;
-	const cpuMs = cpuMsSince(cpu);
+	sampler.stop();
+	const window = { from, to: Date.now() };
 	const orderErrors =
 		job.kind === 'downloadUrl'
 			? documentIds.filter((id, index) => id !== job.documentIds[index]).length
 			: 0;
-	return { ms, documentIds, orderErrors, cpuMs, memory: sampler?.stop() };
+	return {
+		ms,
+		documentIds,
+		orderErrors,
+		cpuMs: sampler.cpuMs(window),
+		memory: job.kind === 'upload' && job.measureMemory ? sampler.memory(window) : undefined,
+	};
 }
 
 // Each run's files are copies in n8n's storage; without this, a run of 1 GiB uploads fills the disk.

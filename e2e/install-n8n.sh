@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # functions called through timed() look unreachable to it
 # Installs the real n8n lines the end-to-end suite runs against, plus Redis and PostgreSQL for
 # queue mode, into a cache folder outside the repo. Each step is skipped when already done.
 #
-# Usage: e2e/install-n8n.sh [all|1|2|services]...   (default: all)
+# Usage: e2e/install-n8n.sh [all|1|2|services|prune]...   (default: all)
+#   1: n8n 1.123 on the machine's Node 20; 2: n8n 2.x on Node 24 (pins below);
+#   services: Debian's redis-server and postgresql; prune: delete n8n folders of other pins.
 # Env:   N8N_E2E_CACHE (default ~/.cache/n8n-nodes-pageup-e2e), N8N1_VERSION, N8N2_VERSION,
 #        NODE24_VERSION to try other pins.
 set -euo pipefail
@@ -12,8 +15,8 @@ set -euo pipefail
 N8N1_VERSION="${N8N1_VERSION:-1.123.81}"
 N8N2_VERSION="${N8N2_VERSION:-2.41.1}"
 NODE24_VERSION="${NODE24_VERSION:-24.22.3}"
-# n8n-nodes-base asks for xlsx from the SheetJS CDN, which is out of reach; the registry's last
-# xlsx release is API compatible for what n8n uses.
+# n8n-nodes-base 1.123 asks for xlsx from the SheetJS CDN, which is out of reach; the registry's
+# last xlsx release serves instead (2.x no longer depends on xlsx).
 XLSX_VERSION='0.18.5'
 
 CACHE="${N8N_E2E_CACHE:-${HOME}/.cache/n8n-nodes-pageup-e2e}"
@@ -154,6 +157,21 @@ install_services() {
 	timed "apt-get install ${missing[*]}" apt_install "${missing[@]}"
 }
 
+# Each n8n folder is about 2-3 GB; drop those a former pin left behind.
+prune() {
+	local dir
+	for dir in "${CACHE}"/n8n-*/; do
+		[[ -d "${dir}" ]] || continue
+		case "$(basename "${dir}")" in
+		"n8n-${N8N1_VERSION}" | "n8n-${N8N2_VERSION}") ;;
+		*)
+			log "removing $(du -sh "${dir}" | cut -f1) in ${dir}"
+			rm -rf "${dir}"
+			;;
+		esac
+	done
+}
+
 main() {
 	local targets=("$@")
 	[[ ${#targets[@]} -gt 0 ]] || targets=(all)
@@ -172,16 +190,18 @@ main() {
 			install_n8n 2 "${N8N2_VERSION}" "${NODE24_BIN}"
 			;;
 		services) install_services ;;
+		prune) prune ;;
 		all)
 			install_services
 			install_n8n 1 "${N8N1_VERSION}" "$(dirname "$(readlink -f "${system_node}")")"
 			install_node24
 			install_n8n 2 "${N8N2_VERSION}" "${NODE24_BIN}"
 			;;
-		*) die "unknown target '${target}' (all, 1, 2 or services)" ;;
+		*) die "unknown target '${target}' (all, 1, 2, services or prune)" ;;
 		esac
 	done
 	log "ready in ${CACHE}"
 }
 
-main "$@"
+# On one line, so that bash has read all it runs even if the file changes meanwhile.
+main "$@"; exit

@@ -18,7 +18,12 @@ import {
 	selectedLines,
 	stopAll,
 } from './lib/index.mjs';
-import { PAGEUP_CREDENTIAL, uploadAndDownload, uploadByWebhook } from './workflows.mjs';
+import {
+	PAGEUP_CREDENTIAL,
+	PAGEUP_DOCUMENT,
+	uploadAndDownload,
+	uploadByWebhook,
+} from './workflows.mjs';
 
 const REPO = dirname(dirname(fileURLToPath(import.meta.url)));
 const BUILT_NODE = join(REPO, 'dist', 'nodes', 'PageUpDocument', 'PageUpDocument.node.js');
@@ -65,126 +70,125 @@ function pageUpCredential(overrides = {}) {
 	};
 }
 
-/** An instance with the package installed and the sandbox credential imported. */
-async function instanceWithPackage(options) {
+/**
+ * Runs `use` with a fresh n8n that has the package installed and the sandbox credential
+ * imported, and stops that n8n afterwards whatever happened.
+ */
+async function withPackage(options, use) {
 	const n8n = await createInstance(options);
 	try {
 		await n8n.installPackage(tarball);
 		const [credential] = await n8n.importCredentials([pageUpCredential()]);
-		return { n8n, credential };
-	} catch (error) {
+		await use(n8n, credential);
+	} finally {
 		await n8n.stop();
-		throw error;
 	}
 }
 
-for (const lineName of selectedLines()) {
-	const installed = isInstalled(lineName);
-	const title = installed
-		? `n8n ${loadLine(lineName).version} on Node ${loadLine(lineName).nodeVersion}`
-		: `n8n line ${lineName}`;
-	const skip = installed ? false : `not installed: run e2e/install-n8n.sh ${lineName}`;
+const slow = { timeout: TEST_TIMEOUT };
 
-	describe(title, { skip, timeout: TEST_TIMEOUT * 4 }, () => {
+for (const line of selectedLines()) {
+	if (!isInstalled(line)) {
+		it(`runs on n8n line ${line}`, { skip: `not installed: run e2e/install-n8n.sh ${line}` });
+		continue;
+	}
+	const { version, nodeVersion } = loadLine(line);
+
+	describe(`n8n ${version} on Node ${nodeVersion}`, () => {
 		for (const binaryDataMode of ['filesystem', 'database']) {
-			it(
-				`uploads a document and downloads it again, headless, binary data in ${binaryDataMode}`,
-				{
-					timeout: TEST_TIMEOUT,
-				},
-				async () => {
-					const { n8n, credential } = await instanceWithPackage({ line: lineName, binaryDataMode });
-					try {
-						const text = `Curriculum vitae ${newId()}`;
-						const [id] = await n8n.importWorkflows([
-							uploadAndDownload({ credential, text, fileName: 'jane-doe-cv.txt' }),
-						]);
-
-						const result = await n8n.execute(id);
-
-						assert.equal(result.ok, true, JSON.stringify(result.error));
-						const [uploaded] = result.json('Upload');
-						assert.equal(uploaded.fileName, 'jane-doe-cv.txt');
-						assert.equal(uploaded.fileSize, Buffer.byteLength(text));
-						assert.equal(sandbox.readDocument(uploaded.documentId).toString(), text);
-						const [downloaded] = result.items('Download');
-						assert.equal(downloaded.json.documentId, uploaded.documentId);
-						assert.match(downloaded.json.url, /^http:\/\/127\.0\.0\.1:/);
-						const prefix = binaryDataMode === 'filesystem' ? 'filesystem-v2:' : 'database:';
-						assert.ok(downloaded.binary.data.id.startsWith(prefix), downloaded.binary.data.id);
-					} finally {
-						await n8n.stop();
-					}
-				},
-			);
-		}
-
-		it(
-			'stops with an error that names the token step when the client secret is wrong',
-			{
-				timeout: TEST_TIMEOUT,
-			},
-			async () => {
-				const n8n = await createInstance({ line: lineName });
-				try {
-					await n8n.installPackage(tarball);
-					const secret = `wrong-${newId()}`;
-					const [credential] = await n8n.importCredentials([
-						pageUpCredential({ clientSecret: secret }),
-					]);
+			const name = `uploads a document and downloads it again, binary data in ${binaryDataMode}`;
+			it(name, slow, () =>
+				withPackage({ line, binaryDataMode }, async (n8n, credential) => {
+					const text = `Curriculum vitae ${newId()}`;
 					const [id] = await n8n.importWorkflows([
-						uploadAndDownload({ credential, text: 'x', fileName: 'x.txt' }),
+						uploadAndDownload({ credential, text, fileName: 'jane-doe-cv.txt' }),
 					]);
 
 					const result = await n8n.execute(id);
 
-					assert.equal(result.ok, false);
-					assert.equal(result.lastNodeExecuted, 'Upload');
-					const shown = `${result.error.message} ${result.error.description ?? ''}`;
-					assert.match(shown, /token/i);
-					assert.doesNotMatch(shown, new RegExp(secret));
-				} finally {
-					await n8n.stop();
-				}
-			},
+					assert.equal(result.ok, true, JSON.stringify(result.error));
+					const [uploaded] = result.json('Upload');
+					assert.equal(uploaded.fileName, 'jane-doe-cv.txt');
+					assert.equal(uploaded.fileSize, Buffer.byteLength(text));
+					assert.equal(sandbox.readDocument(uploaded.documentId).toString(), text);
+					const [downloaded] = result.items('Download');
+					assert.equal(downloaded.json.documentId, uploaded.documentId);
+					assert.match(downloaded.json.url, /^http:\/\/127\.0\.0\.1:/);
+					const prefix = binaryDataMode === 'filesystem' ? 'filesystem-v2:' : 'database:';
+					assert.ok(downloaded.binary.data.id.startsWith(prefix), downloaded.binary.data.id);
+				}),
+			);
+		}
+
+		it('stops at the token step with an error that keeps the secret out', slow, () =>
+			withPackage({ line }, async (n8n) => {
+				const secret = `wrong-${newId()}`;
+				const [credential] = await n8n.importCredentials([
+					pageUpCredential({ clientSecret: secret }),
+				]);
+				const [id] = await n8n.importWorkflows([
+					uploadAndDownload({ credential, text: 'x', fileName: 'x.txt' }),
+				]);
+
+				const result = await n8n.execute(id);
+
+				assert.equal(result.ok, false);
+				assert.equal(result.lastNodeExecuted, 'Upload');
+				const shown = `${result.error.message} ${result.error.description ?? ''}`;
+				assert.match(shown, /token/i);
+				assert.doesNotMatch(shown, new RegExp(secret));
+			}),
 		);
 
-		it(
-			'uploads from a production webhook in queue mode, run by a worker',
-			{
-				timeout: TEST_TIMEOUT,
-			},
-			async () => {
-				const { n8n, credential } = await instanceWithPackage({ line: lineName, queue: true });
-				try {
-					const path = `pageup-${newId()}`;
-					const [id] = await n8n.importWorkflows([uploadByWebhook({ credential, path })]);
-					await n8n.activateWorkflow(id);
-					await n8n.startMain();
-					await Promise.all([n8n.startWorker(), n8n.startWorker()]);
-					await n8n.waitForWebhook(path);
+		it('offers the node in the editor, whose credential test tells good from bad', slow, () =>
+			withPackage({ line }, async (n8n, credential) => {
+				const [wrong] = await n8n.importCredentials([
+					pageUpCredential({ clientSecret: `wrong-${newId()}` }),
+				]);
+				await n8n.startMain();
+				await n8n.setupOwner();
+				const client = await n8n.login();
 
-					const answers = [];
-					for (const fileName of ['first.txt', 'second.txt']) {
-						const answer = await request(n8n.webhookUrl(path), {
-							method: 'POST',
-							body: { text: `posted ${fileName}`, fileName },
-							timeoutMs: 120_000,
-						});
-						assert.equal(answer.status, 200, answer.text);
-						answers.push(answer.json);
-					}
+				const types = await n8n.editorTypes(client);
+				const good = await n8n.testCredential(client, credential);
+				const bad = await n8n.testCredential(client, wrong);
 
-					for (const answer of answers) {
-						const stored = sandbox.readDocument(answer.documentId).toString();
-						assert.equal(stored, `posted ${answer.fileName}`);
-					}
-					const workerLogs = n8n.workers.map((worker) => worker.handle.output).join('\n');
-					assert.match(workerLogs, /Worker finished execution/);
-				} finally {
-					await n8n.stop();
+				assert.ok(types.nodes.includes(PAGEUP_DOCUMENT), 'node type offered');
+				assert.ok(types.credentials.includes(PAGEUP_CREDENTIAL), 'credential type offered');
+				assert.equal(good.status, 'OK', good.message);
+				assert.equal(bad.status, 'Error');
+				assert.match(bad.message, /client/i);
+			}),
+		);
+
+		it('uploads from a production webhook in queue mode, run by the workers', slow, () =>
+			withPackage({ line, queue: true }, async (n8n, credential) => {
+				const path = `pageup-${newId()}`;
+				const [id] = await n8n.importWorkflows([uploadByWebhook({ credential, path })]);
+				await n8n.activateWorkflow(id);
+				await n8n.startMain();
+				await Promise.all([n8n.startWorker(), n8n.startWorker()]);
+				await n8n.waitForWebhook(path);
+
+				const answers = [];
+				for (const fileName of ['first.txt', 'second.txt']) {
+					const body = { text: `posted ${fileName}`, fileName };
+					const answer = await request(n8n.webhookUrl(path), {
+						method: 'POST',
+						body,
+						timeoutMs: 120_000,
+					});
+					assert.equal(answer.status, 200, answer.text);
+					answers.push(answer.json);
 				}
-			},
+
+				for (const answer of answers) {
+					const stored = sandbox.readDocument(answer.documentId).toString();
+					assert.equal(stored, `posted ${answer.fileName}`);
+				}
+				const workerLogs = n8n.workers.map((worker) => worker.handle.output).join('\n');
+				assert.match(workerLogs, /Worker finished execution/);
+			}),
 		);
 	});
 }

@@ -60,14 +60,15 @@ async function handle(parts: ApiServerParts, req: IncomingMessage, res: ServerRe
 	}
 	await sleep(parts.settings.latencyMs, parts.signal);
 	const fault = parts.faults.take(route.kind);
-	if (fault?.delayMs !== undefined) await sleep(fault.delayMs, parts.signal);
 	const outcome = faultOutcome(fault);
+	// With afterEffect the work is done before the hold, as a server that is slow to answer.
+	if (outcome.type === 'answer' && outcome.afterEffect) await answerAndCount(parts, route, call);
+	if (fault?.delayMs !== undefined) await sleep(fault.delayMs, parts.signal);
 	if (outcome.type === 'reset') {
 		req.socket.destroy();
 		return;
 	}
 	if (outcome.type === 'answer') {
-		if (outcome.afterEffect) await answerAndCount(parts, route, call);
 		writeAnswer(res, faultAnswer(route.kind, outcome));
 		return;
 	}

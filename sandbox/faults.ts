@@ -14,7 +14,10 @@ export interface FaultSpec {
 	body?: string;
 	/** Added to the answer, e.g. Retry-After. */
 	headers?: Record<string, string>;
-	/** Hold the request this long first. Alone, the request is then answered normally. */
+	/**
+	 * Hold the request this long first. Alone, the request is then answered normally; with
+	 * afterEffect on the API port, the work is done before the hold.
+	 */
 	delayMs?: number;
 	/** Destroy the socket; a put first receives about half its body, a get sends about half. */
 	reset?: boolean;

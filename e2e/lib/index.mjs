@@ -3,6 +3,6 @@ export { cacheDir, isInstalled, loadLine, selectedLines, LINE_NAMES } from './li
 export { createInstance, newId, N8nInstance, OWNER } from './n8n.mjs';
 export { freePort, request, RestClient } from './net.mjs';
 export { packPackage } from './package.mjs';
-export { runCommand, startProcess, stopAll, stopProcess, waitFor } from './processes.mjs';
+export { atExit, runCommand, startProcess, stopAll, stopProcess, waitFor } from './processes.mjs';
 export { ExecutionResult, parseRunOutput } from './run-data.mjs';
 export { startPostgres, startRedis } from './services.mjs';

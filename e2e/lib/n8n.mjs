@@ -1,13 +1,20 @@
 // A throwaway n8n installation: its own user folder, encryption key, database and processes.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { loadLine } from './lines.mjs';
 import { freePort, request, RestClient } from './net.mjs';
 import { ExecutionResult, parseRunOutput } from './run-data.mjs';
-import { outputTail, runCommand, startProcess, stopProcess, waitFor } from './processes.mjs';
+import {
+	atExit,
+	outputTail,
+	runCommand,
+	startProcess,
+	stopProcess,
+	waitFor,
+} from './processes.mjs';
 import { startPostgres, startRedis } from './services.mjs';
 
 // Variables of the caller's environment that would change how n8n or npm behaves.
@@ -73,9 +80,11 @@ export class N8nInstance {
 		for (const dir of [this.nodesFolder, this.logsDir, this.filesDir]) {
 			mkdirSync(dir, { recursive: true });
 		}
+		this.cancelRemoval = atExit(() => this.removeFolder());
 		this.encryptionKey = randomBytes(24).toString('hex');
 		this.extraEnv = { ...this.line.binaryDataEnv(binaryDataMode), ...env };
 		this.queueEnv = {};
+		this.credentialData = new Map();
 		this.services = [];
 		this.processes = [];
 		this.workers = [];
@@ -131,17 +140,19 @@ export class N8nInstance {
 
 	/**
 	 * Installs a packed community package (a .tgz from `npm pack`) the way a self-hosted user
-	 * does: into <N8N_USER_FOLDER>/.n8n/nodes. By default peer dependencies are left out, as
-	 * n8n's own installer does, so the package uses n8n's n8n-workflow; `peers: 'install'`
-	 * installs them as a plain `npm install` would.
+	 * does: into <N8N_USER_FOLDER>/.n8n/nodes, where n8n loads packages named n8n-nodes-* and
+	 * @scope/n8n-nodes-*. Peer dependencies are skipped by default, as n8n's own installer does
+	 * (it deletes them from the package.json), so the package runs on n8n's n8n-workflow;
+	 * `peers: 'install'` gets them as a plain `npm install` would.
 	 */
-	async installPackage(tarball, { peers = 'omit', timeoutMs = 180_000 } = {}) {
-		writeFileSync(
-			join(this.nodesFolder, 'package.json'),
-			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2),
-		);
+	async installPackage(tarball, { peers = 'skip', timeoutMs = 180_000 } = {}) {
+		const manifest = join(this.nodesFolder, 'package.json');
+		if (!existsSync(manifest)) {
+			const folder = { name: 'installed-nodes', private: true, dependencies: {} };
+			writeFileSync(manifest, JSON.stringify(folder, null, 2));
+		}
 		const args = ['install', tarball, '--ignore-scripts', '--no-audit', '--no-fund'];
-		if (peers === 'omit') args.push('--omit=peer');
+		if (peers === 'skip') args.push('--legacy-peer-deps');
 		const env = Object.fromEntries(
 			Object.entries(process.env).filter(([name]) => !name.startsWith('npm_')),
 		);
@@ -168,6 +179,7 @@ export class N8nInstance {
 		const withIds = credentials.map((credential) => ({ id: newId(), ...credential }));
 		const file = this.writeFile(`credentials-${newId()}.json`, withIds);
 		await this.cli(['import:credentials', `--input=${file}`]);
+		for (const { id, data } of withIds) this.credentialData.set(id, data);
 		return withIds.map(({ id, name, type }) => ({ id, name, type }));
 	}
 
@@ -353,6 +365,29 @@ export class N8nInstance {
 		return client;
 	}
 
+	/**
+	 * The node and credential type names the editor offers, as its node panel loads them.
+	 * @returns {Promise<{ nodes: string[], credentials: string[] }>}
+	 */
+	async editorTypes(client) {
+		const names = async (path) => (await client.expect('GET', path)).map((type) => type.name);
+		return {
+			nodes: await names('/types/nodes.json'),
+			credentials: await names('/types/credentials.json'),
+		};
+	}
+
+	/**
+	 * Runs the credential's test as the editor's "Test" button does, with the data it was
+	 * imported with. @returns {Promise<{ status: 'OK' | 'Error', message: string }>}
+	 */
+	async testCredential(client, { id, name, type }) {
+		const data = this.credentialData.get(id);
+		return client.expect('POST', '/rest/credentials/test', {
+			credentials: { id, name, type, data },
+		});
+	}
+
 	restClient() {
 		if (!this.main) throw new Error('The main process is not started');
 		return new RestClient(this.main.baseUrl);
@@ -383,6 +418,11 @@ export class N8nInstance {
 		for (const service of this.services.reverse()) await service.stop();
 		this.processes = [];
 		this.services = [];
+		this.cancelRemoval();
+		this.removeFolder();
+	}
+
+	removeFolder() {
 		if (process.env.N8N_E2E_KEEP === '1') {
 			process.stderr.write(`n8n e2e: kept ${this.root}\n`);
 		} else {

@@ -8,6 +8,8 @@ const MAX_CAPTURE = 32 * 1024 * 1024;
 
 const running = new Set();
 
+const exitTasks = new Set();
+
 let exitHooksInstalled = false;
 
 function installExitHooks() {
@@ -15,6 +17,13 @@ function installExitHooks() {
 	exitHooksInstalled = true;
 	process.on('exit', () => {
 		for (const handle of running) signalGroup(handle, 'SIGKILL');
+		for (const task of exitTasks) {
+			try {
+				task();
+			} catch {
+				// Best effort: the process is exiting anyway.
+			}
+		}
 	});
 	for (const signal of ['SIGINT', 'SIGTERM']) {
 		process.once(signal, () => {
@@ -51,6 +60,16 @@ function groupIsAlive(handle) {
 function append(captured, chunk) {
 	const text = captured + chunk;
 	return text.length > MAX_CAPTURE ? text.slice(text.length - MAX_CAPTURE) : text;
+}
+
+/**
+ * Runs `task` (synchronous, e.g. removing a temp folder) when the harness exits, also on
+ * Ctrl-C. Returns a function that cancels it.
+ */
+export function atExit(task) {
+	installExitHooks();
+	exitTasks.add(task);
+	return () => exitTasks.delete(task);
 }
 
 /**

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { freePort, tcpAsk } from './net.mjs';
-import { runCommand, startProcess, stopProcess, waitFor } from './processes.mjs';
+import { atExit, runCommand, startProcess, stopProcess, waitFor } from './processes.mjs';
 
 /** Starts redis-server on a free port. */
 export async function startRedis({ dir, logFile }) {
@@ -78,6 +78,7 @@ export async function startPostgres({ database = 'n8n', logFile }) {
 	const owner = postgresOwner();
 	// Not inside the harness's own temp folder: that one is private to root.
 	const root = mkdtempSync(join(tmpdir(), 'n8n-e2e-pg-'));
+	const cancelRemoval = atExit(() => rmSync(root, { recursive: true, force: true }));
 	const data = join(root, 'data');
 	const socketDir = join(root, 'socket');
 	mkdirSync(socketDir);
@@ -149,6 +150,7 @@ export async function startPostgres({ database = 'n8n', logFile }) {
 		async stop() {
 			// SIGINT is PostgreSQL's fast shutdown: it ends open sessions instead of waiting.
 			await stopProcess(handle, { signal: 'SIGINT', timeoutMs: 10_000 });
+			cancelRemoval();
 			rmSync(root, { recursive: true, force: true });
 		},
 	};

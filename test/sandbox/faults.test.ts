@@ -115,9 +115,15 @@ describe('injected faults', () => {
 
 		await expect(put(upload, bytes)).rejects.toThrow();
 
-		const cut = sandbox()
-			.requests()
-			.find((record) => record.kind === 'put');
+		// The client sees the reset before the server has finished logging the request.
+		const cutRecord = () =>
+			sandbox()
+				.requests()
+				.find((record) => record.kind === 'put');
+		for (let waited = 0; cutRecord() === undefined && waited < 2000; waited += 20) {
+			await new Promise((resolve) => setTimeout(resolve, 20));
+		}
+		const cut = cutRecord();
 		expect(cut).toMatchObject({ status: 0, completed: false });
 		expect(cut?.bodySize).toBeGreaterThanOrEqual(bytes.length / 2);
 		expect(cut?.bodySize).toBeLessThan(bytes.length);

@@ -38,7 +38,7 @@ export const description: INodeProperties = {
 			typeOptions: { minValue: 0, maxValue: 3600, numberPrecision: 0 },
 			default: 60,
 			description:
-				'The most time spent waiting between the attempts of one request, in all. Waits double each time and honour PageUp\'s Retry-After.',
+				"The most time spent waiting between the attempts of one request, in all. Waits double each time and honour PageUp's Retry-After.",
 		},
 		{
 			displayName: 'Request Timeout (Seconds)',
@@ -70,7 +70,13 @@ export function readOptions(this: IExecuteFunctions): RunOptions {
 			maxAttempts: valueOf('maxAttempts', 'Max Attempts', 1, 10, DEFAULT_RETRY_POLICY.maxAttempts),
 			maxWaitMs:
 				1000 *
-				valueOf('maxRetryWaitSeconds', 'Max Retry Wait (Seconds)', 0, 3600, DEFAULT_RETRY_POLICY.maxWaitMs / 1000),
+				valueOf(
+					'maxRetryWaitSeconds',
+					'Max Retry Wait (Seconds)',
+					0,
+					3600,
+					DEFAULT_RETRY_POLICY.maxWaitMs / 1000,
+				),
 		},
 		timeoutMs: 1000 * valueOf('timeoutSeconds', 'Request Timeout (Seconds)', 1, 3600, 60),
 	};

@@ -73,12 +73,16 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	let options: ReturnType<typeof readOptions>;
+	let api: ApiContext;
 	try {
 		options = readOptions.call(this);
+		api = await apiContext.call(this, options);
 	} catch (error) {
-		throw asNodeError.call(this, error, 0);
+		// Bad options or credential fields fail every item alike.
+		const nodeError = asNodeError.call(this, error, 0);
+		if (!this.continueOnFail()) throw nodeError;
+		return [items.map((_, itemIndex) => errorItem(nodeError, itemIndex))];
 	}
-	const api = await apiContext.call(this, options);
 
 	const results = await mapInOrder(items.length, options.concurrency, async (itemIndex) => {
 		try {

@@ -11,7 +11,9 @@ function asObject(answer: unknown): IDataObject | undefined {
 
 function positiveInteger(value: unknown): number | undefined {
 	const number = typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value;
-	return typeof number === 'number' && Number.isSafeInteger(number) && number > 0 ? number : undefined;
+	return typeof number === 'number' && Number.isSafeInteger(number) && number > 0
+		? number
+		: undefined;
 }
 
 /** Assumption: `moveFromTemp` answers the new id, bare or under one of these names. */
@@ -29,7 +31,7 @@ export function findDocumentId(answer: unknown): number | undefined {
 	return positiveInteger(asObject(object.document)?.id);
 }
 
-/** Assumption: the download link comes under one of these names (PageUp's Exports API uses the first). */
+/** Assumption: the download link is under one of these names (Exports API uses the first). */
 export const DOWNLOAD_URL_FIELDS = ['downloadUrl', 'url', 'documentUrl', 'fileUrl', 'uri', 'link'];
 
 /** Assumption: the link's expiry, when PageUp sends it, comes under one of these names. */
@@ -68,12 +70,17 @@ export function findExpiry(answer: unknown): string | undefined {
 	return undefined;
 }
 
+// A gateway's error page may echo the request; its signatures and tokens must not reach an error.
+const SECRET_IN_TEXT =
+	/(X-Amz-(?:Signature|Security-Token|Credential)=)[^&\s"'<>]+|(Bearer\s+)[\w.~+/=-]+/gi;
+
 /** The answer's shape (field names and value kinds), which is safe to show in an error. */
 export function describeAnswer(answer: unknown): string {
 	if (answer === undefined || answer === null || answer === '') return 'an empty answer';
 	if (typeof answer === 'string') {
-		const start = answer.trim().slice(0, 60).replace(/\s+/g, ' ');
-		return `text that is not JSON ("${start}${answer.length > 60 ? '…' : ''}")`;
+		const redacted = answer.replace(SECRET_IN_TEXT, (_, query, bearer) => `${query ?? bearer}…`);
+		const start = redacted.trim().slice(0, 60).replace(/\s+/g, ' ');
+		return `text that is not JSON ("${start}${redacted.trim().length > 60 ? '…' : ''}")`;
 	}
 	const object = asObject(answer);
 	if (object === undefined) return `a JSON ${Array.isArray(answer) ? 'array' : typeof answer}`;

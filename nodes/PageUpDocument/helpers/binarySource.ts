@@ -19,7 +19,8 @@ function missingBinary(this: IExecuteFunctions, itemIndex: number, propertyName:
 		`${INPUT_FIELD}: item ${itemIndex} has no binary field "${propertyName}"`,
 		present.length > 0
 			? `This item's binary fields are: ${present.join(', ')}. Set ${INPUT_FIELD} to one of them.`
-			: 'This item has no binary data. Put a node that reads or receives the file before this one.',
+			: 'This item has no binary data. Put a node that reads or receives the file before ' +
+				'this one.',
 	);
 }
 
@@ -56,7 +57,10 @@ export async function binaryFile(
 	}
 
 	if (file.size === 0) {
-		throw new InputError(INPUT_FIELD, `${INPUT_FIELD}: the file in "${propertyName}" is empty (0 bytes)`);
+		throw new InputError(
+			INPUT_FIELD,
+			`${INPUT_FIELD}: the file in "${propertyName}" is empty (0 bytes)`,
+		);
 	}
 	if (file.size > MAX_UPLOAD_BYTES) {
 		throw new InputError(

@@ -41,7 +41,8 @@ export function pageUpId(value: unknown, parameter: string): number {
 	if (id === undefined || id < 1 || id > MAX_PAGEUP_ID) {
 		throw new InputError(
 			parameter,
-			`${parameter} must be a PageUp ID: a whole number from 1 to ${MAX_PAGEUP_ID} (got ${shown(value)})`,
+			`${parameter} must be a PageUp ID: a whole number from 1 to ${MAX_PAGEUP_ID} ` +
+				`(got ${shown(value)})`,
 		);
 	}
 	return id;
@@ -62,7 +63,8 @@ export function expiresInSeconds(value: unknown): number {
 	) {
 		throw new InputError(
 			'Expires In Seconds',
-			`Expires In Seconds must be a whole number from ${MIN_EXPIRES_IN_SECONDS} to ${MAX_EXPIRES_IN_SECONDS} (got ${shown(value)})`,
+			`Expires In Seconds must be a whole number from ${MIN_EXPIRES_IN_SECONDS} to ` +
+				`${MAX_EXPIRES_IN_SECONDS} (got ${shown(value)})`,
 		);
 	}
 	return seconds;

@@ -71,7 +71,8 @@ function turnedAway({ status, network }: FailedAttempt): boolean {
 }
 
 function outcomeUnknown({ status, network }: FailedAttempt): boolean {
-	return (status !== undefined && status >= 500) || (status === undefined && network !== undefined);
+	if (status !== undefined) return status >= 500;
+	return network !== undefined;
 }
 
 function unknownOutcomeWords({ status, network }: FailedAttempt): string {
@@ -98,7 +99,8 @@ function outcomeHint(
 	}
 	if (earlierUnknown !== undefined && last.status !== undefined && last.status < 500) {
 		return (
-			`An earlier attempt ended without a clear answer (${unknownOutcomeWords(earlierUnknown)}), ` +
+			'An earlier attempt ended without a clear answer ' +
+			`(${unknownOutcomeWords(earlierUnknown)}), ` +
 			'so PageUp may already have carried it out and this answer may only reflect that.' +
 			`${waiting} Check the record in PageUp before running this item again.`
 		);

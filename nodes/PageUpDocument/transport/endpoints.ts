@@ -98,6 +98,7 @@ export function resolveEndpoints(fields: EndpointFields): PageUpEndpoints {
 			`https://${uat ? 'loginuat' : 'login'}.${dataCentre}.pageuppeople.com/connect/token`,
 		apiRootUrl:
 			overrideOf(fields, 'apiRootUrl', 'API Root URL') ??
-			`https://${uat ? 'apiuat' : 'api'}.${dataCentre}.pageuppeople.com/v3/${tenantId}/recruitment/document`,
+			`https://${uat ? 'apiuat' : 'api'}.${dataCentre}.pageuppeople.com` +
+				`/v3/${tenantId}/recruitment/document`,
 	};
 }

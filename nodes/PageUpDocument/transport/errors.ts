@@ -98,7 +98,7 @@ function defaultHint({ status, network }: FailedAttempt): string {
 			'environment and tenant, and that its scopes include the one this operation needs.'
 		);
 	}
-	if (status === 403) return 'Ask PageUp to grant this client the scope that this operation needs.';
+	if (status === 403) return 'Ask PageUp to grant this client the scope this operation needs.';
 	if (status === 404)
 		return "Check the document ID and the credential's tenant ID and data centre.";
 	if (status === 429) {

@@ -72,7 +72,8 @@ export class RetryBudget {
 export function describeStop(stop: RetryStop | undefined): string | undefined {
 	if (stop === undefined || stop.reason === 'attempts') return undefined;
 	if (stop.reason === 'wait') {
-		return `Retries stopped once the Max Retry Wait of ${Math.round(stop.waitedMs / 1000)} s was spent.`;
+		const seconds = Math.round(stop.waitedMs / 1000);
+		return `Retries stopped once the Max Retry Wait of ${seconds} s was spent.`;
 	}
 	return (
 		`PageUp asked to wait ${Math.ceil(stop.retryAfterSeconds)} s (Retry-After) before trying ` +

@@ -126,7 +126,8 @@ export async function requestAccessToken(
 				timeout: timeoutMs,
 			})) as IN8nHttpFullResponse;
 		} catch (error) {
-			const reason = networkFailure((error as { code?: unknown } | undefined)?.code) ?? 'no answer';
+			const { code } = (error ?? {}) as { code?: unknown };
+			const reason = networkFailure(code) ?? 'no answer';
 			failure =
 				`Could not reach PageUp's token endpoint at ${host} (${reason}). ` +
 				'Check the data centre, environment and Token URL.';
@@ -135,10 +136,11 @@ export async function requestAccessToken(
 
 		const { statusCode, body } = response;
 		if (statusCode >= 500 || statusCode === 429) {
-			failure =
+			const what =
 				statusCode === 429
-					? `PageUp's token endpoint at ${host} is turning requests away (HTTP 429). Try again later.`
-					: `PageUp's token endpoint at ${host} failed with HTTP ${statusCode}. Try again later.`;
+					? 'is turning requests away (HTTP 429)'
+					: `failed with HTTP ${statusCode}`;
+			failure = `PageUp's token endpoint at ${host} ${what}. Try again later.`;
 			continue;
 		}
 		if (statusCode !== 200) throw new TokenRequestError(describeOAuthError(statusCode, body));

@@ -156,7 +156,8 @@ export async function putToPresignedUrl(
 			const target = redirectTarget(response, url);
 			if (target !== undefined && redirects < MAX_REDIRECTS) {
 				redirects++;
-				this.logger.debug('PageUp transfer redirected', { itemIndex, status: response.statusCode });
+				const { statusCode: status } = response;
+				this.logger.debug('PageUp transfer redirected', { itemIndex, status });
 				url = target;
 				continue;
 			}

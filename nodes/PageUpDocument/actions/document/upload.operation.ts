@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { findDocumentId } from '../../helpers/answers';
+import { describeAnswer, findDocumentId } from '../../helpers/answers';
 import { binaryFile, type BinaryFile } from '../../helpers/binarySource';
 import {
 	fileName as checkFileName,
@@ -242,7 +242,7 @@ async function prepareUpload(
 	if (typeof url !== 'string' || !/^https?:\/\//.test(url)) {
 		throw failedStepError(this.getNode(), {
 			step: 'prepare',
-			attempt: { messages: ['the answer holds no upload URL'] },
+			attempt: { messages: [`the answer holds no upload URL: it was ${describeAnswer(answer)}`] },
 			attempts: 1,
 			itemIndex,
 			hint: 'PageUp answered without an upload URL; nothing was uploaded.',
