@@ -56,6 +56,24 @@ function isTransient({ status, network }: FailedAttempt): boolean {
 	return network !== undefined || status === 429 || (status !== undefined && status >= 500);
 }
 
+/**
+ * Waits and answers true when a failed attempt is worth repeating; logs the retry at warn, or
+ * the final failure at error.
+ */
+async function retryIfTransient(
+	this: IExecuteFunctions,
+	budget: RetryBudget,
+	attempt: FailedAttempt,
+	{ failed, retrying, itemIndex }: { failed: string; retrying: string; itemIndex: number },
+): Promise<boolean> {
+	const facts = { itemIndex, status: attempt.status, network: attempt.network };
+	const onWait = (delayMs: number) =>
+		this.logger.warn(`${failed}, ${retrying}`, { ...facts, attempt: budget.attempts, delayMs });
+	if (isTransient(attempt) && (await budget.next(attempt.retryAfterSeconds, onWait))) return true;
+	this.logger.error(failed, { ...facts, attempts: budget.attempts, messages: attempt.messages });
+	return false;
+}
+
 function destroy(body: Readable | Buffer | undefined) {
 	if (body !== undefined && !Buffer.isBuffer(body)) body.destroy();
 }
@@ -174,30 +192,18 @@ export async function putToPresignedUrl(
 			});
 			return 'expired';
 		}
-		const onWait = (delayMs: number) =>
-			this.logger.warn('PageUp transfer failed, retrying from the first byte', {
-				itemIndex,
-				status: attempt.status,
-				network: attempt.network,
-				attempt: budget.attempts,
-				delayMs,
-			});
-		const transient = isTransient(attempt);
-		if (transient && (await budget.next(attempt.retryAfterSeconds, onWait))) continue;
-
-		this.logger.error('PageUp transfer failed', {
+		const retry = await retryIfTransient.call(this, budget, attempt, {
+			failed: 'PageUp transfer failed',
+			retrying: 'retrying from the first byte',
 			itemIndex,
-			status: attempt.status,
-			network: attempt.network,
-			attempts: budget.attempts,
-			messages: attempt.messages,
 		});
+		if (retry) continue;
 		throw failedStepError(this.getNode(), {
 			step: 'transfer',
 			attempt,
 			attempts: budget.attempts,
 			itemIndex,
-			retryStop: transient ? describeStop(budget.stop) : undefined,
+			retryStop: isTransient(attempt) ? describeStop(budget.stop) : undefined,
 			hint: transferHint(attempt),
 		});
 	}
@@ -252,29 +258,18 @@ export async function downloadFromUrl(
 			attempt = networkAttempt(error);
 		}
 
-		const onWait = (delayMs: number) =>
-			this.logger.warn('PageUp download failed, retrying', {
-				itemIndex,
-				status: attempt.status,
-				network: attempt.network,
-				attempt: budget.attempts,
-				delayMs,
-			});
-		const transient = isTransient(attempt);
-		if (transient && (await budget.next(attempt.retryAfterSeconds, onWait))) continue;
-
-		this.logger.error('PageUp download failed', {
+		const retry = await retryIfTransient.call(this, budget, attempt, {
+			failed: 'PageUp download failed',
+			retrying: 'retrying',
 			itemIndex,
-			status: attempt.status,
-			network: attempt.network,
-			attempts: budget.attempts,
 		});
+		if (retry) continue;
 		throw failedStepError(this.getNode(), {
 			step: 'download',
 			attempt,
 			attempts: budget.attempts,
 			itemIndex,
-			retryStop: transient ? describeStop(budget.stop) : undefined,
+			retryStop: isTransient(attempt) ? describeStop(budget.stop) : undefined,
 			hint: isExpired(attempt)
 				? 'The link expired before the download: raise Expires In Seconds.'
 				: undefined,
