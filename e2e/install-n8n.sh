@@ -5,7 +5,8 @@
 #
 # Usage: e2e/install-n8n.sh [all|1|2|services|prune]...   (default: all)
 #   1: n8n 1.123 on the machine's Node 20; 2: n8n 2.x on Node 24 (pins below);
-#   services: Debian's redis-server and postgresql; prune: delete n8n folders of other pins.
+#   services: Debian's redis-server, postgresql and chromium (as root, only what is missing);
+#   prune: delete n8n folders of other pins.
 # Env:   N8N_E2E_CACHE (default ~/.cache/n8n-nodes-pageup-e2e), N8N1_VERSION, N8N2_VERSION,
 #        NODE24_VERSION to try other pins.
 set -euo pipefail
@@ -150,8 +151,10 @@ install_services() {
 	local missing=()
 	command -v redis-server >/dev/null || missing+=(redis-server)
 	compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+	# The screenshot test drives Debian's Chromium with playwright-core.
+	[[ -x /usr/bin/chromium ]] || missing+=(chromium fonts-liberation)
 	if [[ ${#missing[@]} -eq 0 ]]; then
-		log "redis-server and postgresql: present"
+		log "redis-server, postgresql and chromium: present"
 		return
 	fi
 	timed "apt-get install ${missing[*]}" apt_install "${missing[@]}"

@@ -94,3 +94,95 @@ export function uploadByWebhook({ credential, path }) {
 		pageUp('Upload', credential, uploadParameters()),
 	]);
 }
+
+function readFiles(fileSelector) {
+	return node('Read Files', 'n8n-nodes-base.readWriteFile', 1, { fileSelector, options: {} });
+}
+
+// Writes each item's binary to <outDir>/<documentId>.bin, so the test can checksum it on disk.
+function writeFile(outDir) {
+	return node('Write File', 'n8n-nodes-base.readWriteFile', 1, {
+		operation: 'write',
+		fileName: `=${outDir}/{{ $json.documentId }}.bin`,
+		dataPropertyName: 'data',
+		options: {},
+	});
+}
+
+function download(credential) {
+	return pageUp('Download', credential, {
+		resource: 'document',
+		operation: 'getDownloadUrl',
+		documentId: '={{ $json.documentId }}',
+		expiresInSeconds: 300,
+		download: true,
+		downloadPropertyName: 'data',
+	});
+}
+
+/**
+ * Files from disk (a glob) → Upload → Get Download URL with the download on → each download
+ * written back to disk as <outDir>/<documentId>.bin.
+ */
+export function filesRoundTrip({ credential, fileSelector, outDir, concurrency = 2 }) {
+	return chain('Upload files from disk and download them back', [
+		node('Start', 'n8n-nodes-base.manualTrigger', 1, {}),
+		readFiles(fileSelector),
+		pageUp('Upload', credential, uploadParameters({ options: { concurrency } })),
+		download(credential),
+		writeFile(outDir),
+	]);
+}
+
+/** Files from disk (a glob) → Upload, one item at a time. */
+export function uploadFiles({ credential, fileSelector, options = {} }) {
+	return chain('Upload files from disk', [
+		node('Start', 'n8n-nodes-base.manualTrigger', 1, {}),
+		readFiles(fileSelector),
+		pageUp('Upload', credential, uploadParameters({ options })),
+	]);
+}
+
+/**
+ * Production webhook → text → file → Upload → the Upload's item plus the n8n process that ran
+ * it (E2E_PROCESS_ROLE, read with $env, which the instance must allow).
+ */
+export function uploadByWebhookWithRole({ credential, path }) {
+	const workflow = uploadByWebhook({ credential, path });
+	const role = node('Role', 'n8n-nodes-base.set', 3.4, {
+		mode: 'manual',
+		includeOtherFields: true,
+		assignments: {
+			assignments: [
+				{ id: newId(), name: 'role', value: '={{ $env.E2E_PROCESS_ROLE }}', type: 'string' },
+			],
+		},
+		options: {},
+	});
+	role.position = [workflow.nodes.length * 220, 0];
+	workflow.connections.Upload = { main: [[{ node: 'Role', type: 'main', index: 0 }]] };
+	workflow.nodes.push(role);
+	return workflow;
+}
+
+/** The two parameter panels the README shows: an Upload node and a Get Download URL node. */
+export function editorShowcase({ credential }) {
+	const workflow = chain('PageUp Document: upload and download link', [
+		node('Start', 'n8n-nodes-base.manualTrigger', 1, {}),
+		pageUp(
+			'Upload',
+			credential,
+			uploadParameters({ fileName: 'jane-doe-cv.pdf', title: 'Resume - Jane Doe' }),
+		),
+		pageUp('Get Download URL', credential, {
+			resource: 'document',
+			operation: 'getDownloadUrl',
+			documentId: '={{ $json.documentId }}',
+			expiresInSeconds: 60,
+			download: true,
+			downloadPropertyName: 'data',
+		}),
+	]);
+	workflow.nodes.forEach((each) => (each.position = [each.position[0], 200]));
+	return workflow;
+}

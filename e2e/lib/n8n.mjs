@@ -252,12 +252,12 @@ export class N8nInstance {
 	}
 
 	/**
-	 * Starts `n8n start` (editor, REST API and production webhooks) on a free port and waits
-	 * until its REST API answers.
+	 * Starts `n8n start` (editor, REST API and production webhooks) on `port`, or a free port,
+	 * and waits until its REST API answers.
 	 * @returns {Promise<{ baseUrl: string, port: number }>}
 	 */
-	async startMain({ timeoutMs = 180_000, env } = {}) {
-		const port = await freePort();
+	async startMain({ timeoutMs = 180_000, env, port: givenPort } = {}) {
+		const port = givenPort ?? (await freePort());
 		const baseUrl = `http://127.0.0.1:${port}`;
 		const handle = startProcess({
 			name: 'n8n start',
