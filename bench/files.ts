@@ -1,9 +1,9 @@
 // Input files for the uploads, written once per bench into a temporary folder.
 import { createHash, randomFillSync } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { once } from 'node:events';
 
 import type { UploadFile } from './protocol';
 

@@ -30,7 +30,7 @@ export interface DownloadUrlJob {
 export type Job = UploadJob | DownloadUrlJob;
 
 export interface MemoryReport {
-	/** Resident memory after a garbage collection, just before the execution started. */
+	/** Resident memory just before the execution started. */
 	beforeBytes: number;
 	/** The highest 20 ms sample while the timed part (the node, or the client) ran. */
 	peakBytes: number;
@@ -48,6 +48,8 @@ export interface JobResult {
 	orderErrors: number;
 	/** The worker's CPU time (user and system) during the timed part, from 20 ms samples. */
 	cpuMs: number;
+	/** Reads of the stored credential during the job: in n8n each is a database query. */
+	credentialReads: number;
 	error?: string;
 	memory?: MemoryReport;
 }

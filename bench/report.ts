@@ -24,6 +24,8 @@ export interface ScenarioReport {
 	bars: Bar[];
 	notes: string[];
 	seconds: number;
+	/** The machine's one-minute load average as the scenario started and ended. */
+	loadAverage: { start: number; end: number };
 }
 
 export interface Summary {
@@ -72,7 +74,8 @@ function scenarioMarkdown(report: ScenarioReport): string {
 		...bars,
 		...(report.notes.length > 0 ? ['', ...report.notes.map((note) => `- ${note}`)] : []),
 		'',
-		`Scenario time: ${Math.round(report.seconds)} s.`,
+		`Scenario time: ${Math.round(report.seconds)} s; load average ` +
+			`${shown(report.loadAverage.start)} at the start, ${shown(report.loadAverage.end)} at the end.`,
 	].join('\n');
 }
 

@@ -6,7 +6,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 import { resultsMarkdown, type BenchMeta, type ScenarioReport } from './report';
-import { SCENARIOS, type BenchContext } from './scenarios';
+import { SCENARIOS, type BenchContext } from './scenarios/index';
 
 interface Flags {
 	only: number[];

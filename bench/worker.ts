@@ -18,8 +18,19 @@ let engine: Engine;
 
 let credentials: SandboxCredentials;
 
+let credentialReads = 0;
+
 function send(message: FromWorker) {
 	process.send?.(message);
+}
+
+function countCredentialReads(counted: Engine) {
+	const helper = counted.credentials;
+	const getDecrypted = helper.getDecrypted.bind(helper);
+	helper.getDecrypted = async (...args) => {
+		credentialReads++;
+		return await getDecrypted(...args);
+	};
 }
 
 function documentIdOf(item: INodeExecutionData): number | null {
@@ -46,7 +57,7 @@ function nodeOptions(concurrency: number | undefined): IDataObject {
 	return concurrency === undefined ? {} : { concurrency };
 }
 
-async function runNode(job: Job): Promise<JobResult> {
+async function runNode(job: Job): Promise<Omit<JobResult, 'credentialReads'>> {
 	const items: SourceItem[] =
 		job.kind === 'upload'
 			? job.files.map(({ path, fileName }) => ({ files: { data: { path, fileName } } }))
@@ -95,7 +106,9 @@ async function runNode(job: Job): Promise<JobResult> {
 	};
 }
 
-async function runBaseline(job: UploadJob | DownloadUrlJob): Promise<JobResult> {
+async function runBaseline(
+	job: UploadJob | DownloadUrlJob,
+): Promise<Omit<JobResult, 'credentialReads'>> {
 	const client = new BaselineClient(credentials);
 	const lanes = job.concurrency ?? 1;
 	const sampler = new ProcessSampler();
@@ -135,8 +148,10 @@ async function emptyBinaryStorage() {
 }
 
 async function run(job: Job): Promise<JobResult> {
+	credentialReads = 0;
 	try {
-		return job.runner === 'node' ? await runNode(job) : await runBaseline(job);
+		const result = job.runner === 'node' ? await runNode(job) : await runBaseline(job);
+		return { ...result, credentialReads };
 	} finally {
 		engine.logger.records.length = 0;
 		await emptyBinaryStorage();
@@ -149,6 +164,7 @@ process.on('message', (message: ToWorker) => {
 		Engine.start({ binaryDataMode: 'filesystem' }).then(
 			(started) => {
 				engine = started;
+				countCredentialReads(engine);
 				send({ type: 'ready' });
 			},
 			(error: Error) => {

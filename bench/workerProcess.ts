@@ -31,8 +31,7 @@ export class WorkerProcess {
 
 	/** A fresh process per scenario, so that one scenario's heap does not weigh on the next. */
 	static async start(credentials: SandboxCredentials): Promise<WorkerProcess> {
-		// --expose-gc lets the memory sampler start from a collected heap.
-		const child = fork(join(__dirname, 'worker.js'), [], { execArgv: ['--expose-gc'] });
+		const child = fork(join(__dirname, 'worker.js'), [], { execArgv: [] });
 		const worker = new WorkerProcess(child);
 		await new Promise<void>((resolve, reject) => {
 			child.once('error', reject);

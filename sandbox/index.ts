@@ -1,6 +1,7 @@
 // A local PageUp: token endpoint, Document API and an S3 store behind presigned URLs.
 
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,6 +145,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const tokenUrl = `${apiUrl}${TOKEN_PATH}`;
 	const apiRootUrl = `${apiUrl}/v3/${tenantId}/recruitment/document`;
 	const abort = new AbortController();
+	// Every delayed call listens on this signal; hundreds may wait at once under load.
+	setMaxListeners(0, abort.signal);
 	const traffic = new Traffic(onRequest);
 	const faults = new FaultQueue();
 	const authority = new TokenAuthority();

@@ -108,10 +108,17 @@ describe('the credential', () => {
 		expect(sandbox.stats().tokenRequests).toBe(1);
 	});
 
-	it('sends the token as a Bearer header', () => {
-		expect(new PageUpApi().authenticate).toEqual({
-			type: 'generic',
-			properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } },
+	it("sends the token as a Bearer header, keeping the request's other headers", async () => {
+		const request = await new PageUpApi().authenticate(
+			{ accessToken: 'stored-token' },
+			{
+				url: 'https://api.dc2.pageuppeople.com/v3/218/recruitment/document/1',
+				headers: { Accept: 'application/json' },
+			},
+		);
+		expect(request.headers).toEqual({
+			Accept: 'application/json',
+			Authorization: 'Bearer stored-token',
 		});
 	});
 

@@ -35,6 +35,28 @@ export class TokenRenewals {
 
 	private running: Promise<unknown> | undefined;
 
+	/** The stored token's expiry as last read (the token itself stays with n8n). */
+	private knownExpiresAt = Number.NEGATIVE_INFINITY;
+
+	/** Whether the stored expiry must be read again before the next request. */
+	due(now = Date.now()): boolean {
+		return now >= this.knownExpiresAt;
+	}
+
+	/**
+	 * Notes the stored expiry. With no token yet, reads again next time (n8n is about to fetch one);
+	 * a token stored without an expiry is left to PageUp's 401.
+	 */
+	noteExpiry(data: ICredentialDataDecryptedObject): ICredentialDataDecryptedObject {
+		const expiresAt = Date.parse(String(data[TOKEN_EXPIRY_FIELD] ?? ''));
+		if (data.accessToken === '' || data.accessToken === undefined) {
+			this.knownExpiresAt = Number.NEGATIVE_INFINITY;
+		} else {
+			this.knownExpiresAt = Number.isNaN(expiresAt) ? Number.POSITIVE_INFINITY : expiresAt;
+		}
+		return data;
+	}
+
 	async renew<T>(sentAt: number, renewing: () => Promise<T>, normal: () => Promise<T>): Promise<T> {
 		if (this.generation > sentAt) return await normal();
 		if (this.running !== undefined) {
@@ -48,6 +70,7 @@ export class TokenRenewals {
 			return await running;
 		} finally {
 			this.running = undefined;
+			this.knownExpiresAt = Number.NEGATIVE_INFINITY;
 		}
 	}
 }
