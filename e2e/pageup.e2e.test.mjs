@@ -27,6 +27,7 @@ import {
 	PAGEUP_CREDENTIAL,
 	PAGEUP_DOCUMENT,
 	filesRoundTrip,
+	sandboxCredential,
 	uploadAndDownload,
 	uploadByWebhookWithRole,
 	uploadFiles,
@@ -62,22 +63,7 @@ after(async () => {
 });
 
 function pageUpCredential(overrides = {}, from = sandbox) {
-	const { tenantId, clientId, clientSecret, scopes, tokenUrl, apiRootUrl } = from.credentials;
-	return {
-		name: 'PageUp sandbox',
-		type: PAGEUP_CREDENTIAL,
-		data: {
-			environment: 'production',
-			dataCentre: 'dc2',
-			tenantId,
-			clientId,
-			clientSecret,
-			scopes,
-			tokenUrl,
-			apiRootUrl,
-			...overrides,
-		},
-	};
+	return sandboxCredential(from.credentials, overrides);
 }
 
 /** A control route of the sandbox, over HTTP as any other process would call it. */

@@ -6,6 +6,26 @@ export const PAGEUP_DOCUMENT = 'n8n-nodes-pageup.pageUpDocument';
 
 export const PAGEUP_CREDENTIAL = 'pageUpApi';
 
+/** A credential that reaches a sandbox, as `n8n import:credentials` takes it. */
+export function sandboxCredential(credentials, overrides = {}) {
+	const { tenantId, clientId, clientSecret, scopes, tokenUrl, apiRootUrl } = credentials;
+	return {
+		name: 'PageUp sandbox',
+		type: PAGEUP_CREDENTIAL,
+		data: {
+			environment: 'production',
+			dataCentre: 'dc2',
+			tenantId,
+			clientId,
+			clientSecret,
+			scopes,
+			tokenUrl,
+			apiRootUrl,
+			...overrides,
+		},
+	};
+}
+
 function node(name, type, typeVersion, parameters, extra = {}) {
 	return { id: newId(), name, type, typeVersion, position: [0, 0], parameters, ...extra };
 }

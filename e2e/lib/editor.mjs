@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { createInstance, OWNER } from './n8n.mjs';
 import { packPackage } from './package.mjs';
 import { atExit } from './processes.mjs';
-
-const PAGEUP_CREDENTIAL = 'pageUpApi';
+import { PAGEUP_CREDENTIAL, sandboxCredential } from '../workflows.mjs';
 
 /** The example workflows of `repo`/examples, wired to `credential`. */
 export function examplesFor(repo, credential) {
@@ -63,23 +62,7 @@ export async function startEditor({
 		const tarball = await packPackage(repo, { destination: packDir });
 		n8n = await createInstance({ line });
 		await n8n.installPackage(tarball);
-		const { tenantId, clientId, clientSecret, scopes, tokenUrl, apiRootUrl } = sandbox.credentials;
-		const [credential] = await n8n.importCredentials([
-			{
-				name: 'PageUp sandbox',
-				type: PAGEUP_CREDENTIAL,
-				data: {
-					environment: 'production',
-					dataCentre: 'dc2',
-					tenantId,
-					clientId,
-					clientSecret,
-					scopes,
-					tokenUrl,
-					apiRootUrl,
-				},
-			},
-		]);
+		const [credential] = await n8n.importCredentials([sandboxCredential(sandbox.credentials)]);
 		const extra = extraWorkflows(credential);
 		const extraIds = await n8n.importWorkflows(extra);
 		const workflowIds = await n8n.importWorkflows(examplesFor(repo, credential));
