@@ -73,6 +73,19 @@ export function uploadParameters(extra = {}) {
 	};
 }
 
+/** Get Download URL for the incoming item's document, with the file downloaded into `data`. */
+export function downloadParameters(extra = {}) {
+	return {
+		resource: 'document',
+		operation: 'getDownloadUrl',
+		documentId: '={{ $json.documentId }}',
+		expiresInSeconds: 60,
+		download: true,
+		downloadPropertyName: 'data',
+		...extra,
+	};
+}
+
 /** Manual trigger → text → file → Upload → Get Download URL (with the file downloaded). */
 export function uploadAndDownload({ credential, text, fileName, upload = {} }) {
 	return chain('Upload and download a document', [
@@ -80,14 +93,7 @@ export function uploadAndDownload({ credential, text, fileName, upload = {} }) {
 		setText('text', text),
 		toFile(fileName),
 		pageUp('Upload', credential, uploadParameters(upload)),
-		pageUp('Download', credential, {
-			resource: 'document',
-			operation: 'getDownloadUrl',
-			documentId: '={{ $json.documentId }}',
-			expiresInSeconds: 60,
-			download: true,
-			downloadPropertyName: 'data',
-		}),
+		pageUp('Download', credential, downloadParameters()),
 	]);
 }
 
@@ -130,14 +136,7 @@ function writeFile(outDir) {
 }
 
 function download(credential) {
-	return pageUp('Download', credential, {
-		resource: 'document',
-		operation: 'getDownloadUrl',
-		documentId: '={{ $json.documentId }}',
-		expiresInSeconds: 300,
-		download: true,
-		downloadPropertyName: 'data',
-	});
+	return pageUp('Download', credential, downloadParameters({ expiresInSeconds: 300 }));
 }
 
 /**
@@ -194,14 +193,7 @@ export function editorShowcase({ credential }) {
 			credential,
 			uploadParameters({ fileName: 'jane-doe-cv.pdf', title: 'Resume - Jane Doe' }),
 		),
-		pageUp('Get Download URL', credential, {
-			resource: 'document',
-			operation: 'getDownloadUrl',
-			documentId: '={{ $json.documentId }}',
-			expiresInSeconds: 60,
-			download: true,
-			downloadPropertyName: 'data',
-		}),
+		pageUp('Get Download URL', credential, downloadParameters()),
 	]);
 	workflow.nodes.forEach((each) => (each.position = [each.position[0], 200]));
 	return workflow;
