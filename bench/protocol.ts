@@ -7,8 +7,11 @@ export interface UploadFile {
 	fileName: string;
 }
 
-/** Who does the work: the node in n8n's engine, or the minimal client it is compared with. */
-export type Runner = 'node' | 'baseline';
+/**
+ * Who does the work: the node in n8n's engine, the bare helper floor in the same engine (uploads
+ * only), or the minimal client they are compared with.
+ */
+export type Runner = 'node' | 'helpers' | 'baseline';
 
 export interface UploadJob {
 	kind: 'upload';

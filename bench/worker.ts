@@ -3,14 +3,25 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { Container } from '@n8n/di';
+import { BinaryDataService } from 'n8n-core';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { Engine, PAGEUP_DOCUMENT_TYPE } from '../runner/engine';
 import { FILE_SOURCE_TYPE, sourceItems, type SourceItem } from '../runner/fileSource';
 import type { SandboxCredentials } from '../sandbox';
 import { BaselineClient, inLanes } from './baselineClient';
+import { HelperFloor, HELPER_FLOOR_TYPE } from './helperFloor';
 import { ProcessSampler } from './sampler';
-import type { DownloadUrlJob, FromWorker, Job, JobResult, ToWorker, UploadJob } from './protocol';
+import type {
+	DownloadUrlJob,
+	FromWorker,
+	Job,
+	JobResult,
+	ToWorker,
+	UploadFile,
+	UploadJob,
+} from './protocol';
 
 const PAGEUP_NODE = 'PageUp';
 
@@ -57,13 +68,38 @@ function nodeOptions(concurrency: number | undefined): IDataObject {
 	return concurrency === undefined ? {} : { concurrency };
 }
 
+function fileItems(files: UploadFile[]): SourceItem[] {
+	return files.map(({ path, fileName }) => ({ files: { data: { path, fileName } } }));
+}
+
+/**
+ * The files as the node finds them: copied by the file source into n8n's binary storage. The
+ * baseline reads these copies too, so that both start from files written just before, in the
+ * same state of the machine's memory (on a VM, a fresh gigabyte in the page cache costs the
+ * next gigabyte written more kernel time than the bytes' transfer does).
+ */
+async function storedCopies(files: UploadFile[]): Promise<UploadFile[]> {
+	const result = await engine.runChain([
+		{ type: FILE_SOURCE_TYPE, name: 'Files', parameters: sourceItems(fileItems(files)) },
+	]);
+	const binaryData = Container.get(BinaryDataService);
+	return result.output('Files').map((item, index) => {
+		const id = item.binary?.data?.id;
+		if (id === undefined) throw new Error('the file source kept a file in memory');
+		return { path: binaryData.getPath(id), fileName: files[index].fileName };
+	});
+}
+
 async function runNode(job: Job): Promise<Omit<JobResult, 'credentialReads'>> {
 	const items: SourceItem[] =
 		job.kind === 'upload'
-			? job.files.map(({ path, fileName }) => ({ files: { data: { path, fileName } } }))
+			? fileItems(job.files)
 			: job.documentIds.map((documentId) => ({ json: { documentId } }));
-	const parameters: IDataObject =
-		job.kind === 'upload'
+	const helpers = job.runner === 'helpers';
+	if (helpers && job.kind !== 'upload') throw new Error('the helper floor only uploads');
+	const parameters: IDataObject = helpers
+		? { concurrency: job.concurrency ?? 8 }
+		: job.kind === 'upload'
 			? { resource: 'document', operation: 'upload', options: nodeOptions(job.concurrency) }
 			: {
 					resource: 'document',
@@ -77,7 +113,7 @@ async function runNode(job: Job): Promise<Omit<JobResult, 'credentialReads'>> {
 	const result = await engine.runChain([
 		{ type: FILE_SOURCE_TYPE, name: 'Files', parameters: sourceItems(items) },
 		{
-			type: PAGEUP_DOCUMENT_TYPE,
+			type: helpers ? HELPER_FLOOR_TYPE : PAGEUP_DOCUMENT_TYPE,
 			name: PAGEUP_NODE,
 			parameters: parameters as never,
 			credentials: { pageUpApi: freshCredential() },
@@ -111,13 +147,14 @@ async function runBaseline(
 ): Promise<Omit<JobResult, 'credentialReads'>> {
 	const client = new BaselineClient(credentials);
 	const lanes = job.concurrency ?? 1;
+	const files = job.kind === 'upload' ? await storedCopies(job.files) : [];
 	const sampler = new ProcessSampler();
 	const from = Date.now();
 	const started = performance.now();
 	const token = await client.token();
 	const documentIds =
 		job.kind === 'upload'
-			? await inLanes(job.files.length, lanes, (index) => client.upload(token, job.files[index]))
+			? await inLanes(files.length, lanes, (index) => client.upload(token, files[index]))
 			: await inLanes(job.documentIds.length, lanes, (index) =>
 					client.downloadUrl(token, job.documentIds[index]),
 				);
@@ -150,7 +187,7 @@ async function emptyBinaryStorage() {
 async function run(job: Job): Promise<JobResult> {
 	credentialReads = 0;
 	try {
-		const result = job.runner === 'node' ? await runNode(job) : await runBaseline(job);
+		const result = job.runner === 'baseline' ? await runBaseline(job) : await runNode(job);
 		return { ...result, credentialReads };
 	} finally {
 		engine.logger.records.length = 0;
@@ -164,6 +201,7 @@ process.on('message', (message: ToWorker) => {
 		Engine.start({ binaryDataMode: 'filesystem' }).then(
 			(started) => {
 				engine = started;
+				engine.addNodeType(HELPER_FLOOR_TYPE, new HelperFloor());
 				countCredentialReads(engine);
 				send({ type: 'ready' });
 			},

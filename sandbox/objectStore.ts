@@ -108,6 +108,14 @@ export class ObjectStore {
 		unlinkLater(object.filePath);
 	}
 
+	/** Deletes an object's bytes and answers once they are gone. */
+	async delete(key: string): Promise<void> {
+		const object = this.objects.get(key);
+		if (object === undefined) return;
+		this.objects.delete(key);
+		await rm(object.filePath, { force: true });
+	}
+
 	read(key: string): Buffer | undefined {
 		const object = this.objects.get(key);
 		return object === undefined ? undefined : readFileSync(object.filePath);

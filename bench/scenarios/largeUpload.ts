@@ -5,6 +5,7 @@ import { writeRandomFile } from '../files';
 import type { Job, Runner, UploadFile } from '../protocol';
 import { median, shown, type ScenarioReport } from '../report';
 import {
+	dropUploadedBytes,
 	inWorld,
 	interleaved,
 	measure,
@@ -48,10 +49,12 @@ export async function largeUpload(context: BenchContext): Promise<ScenarioReport
 			concurrency: 1,
 			measureMemory: true,
 		});
-		const runs = await interleaved(context, world, {
-			node: upload('node'),
-			baseline: upload('baseline'),
-		});
+		const runs = await interleaved(
+			context,
+			world,
+			{ node: upload('node'), baseline: upload('baseline') },
+			dropUploadedBytes(world),
+		);
 
 		const storedRight = [...runs.node, ...runs.baseline].every(({ result }) => {
 			const stored = world.sandbox.document(result.documentIds[0] ?? 0);
@@ -68,8 +71,10 @@ export async function largeUpload(context: BenchContext): Promise<ScenarioReport
 				`One file of ${bytes} random bytes, streamed by a file source into n8n's ` +
 				'filesystem binary storage, then uploaded by the node (concurrency 1). Time is the ' +
 				"node's own execution time as n8n records it. Baseline: Node's http module in the " +
-				'same worker process doing token, prepare, a PUT streaming the same file with the ' +
-				"returned headers and Content-Length, and moveFromTemp. Memory: the worker's RSS " +
+				'same worker process doing token, prepare, a PUT streaming the file with the ' +
+				"returned headers and Content-Length, and moveFromTemp; it reads a copy in n8n's " +
+				'binary storage made by the same file source just before, untimed, as the node ' +
+				"does. The sandbox deletes the uploaded bytes after each run. Memory: the worker's RSS " +
 				'just before the execution against the highest 20 ms sample of ' +
 				'process.memoryUsage.rss() while the node ran, and against /proc/self/status VmHWM ' +
 				'(reset through /proc/self/clear_refs) over the whole execution, file source included.',

@@ -4,6 +4,7 @@ import type { Job } from '../protocol';
 import { median, shown, type ScenarioReport } from '../report';
 import {
 	concurrencyLabel,
+	dropUploadedBytes,
 	inWorld,
 	interleaved,
 	measure,
@@ -24,7 +25,7 @@ export async function smallUploads(context: BenchContext): Promise<ScenarioRepor
 	const files = await writeSmallFiles(context.folder, 'small', COUNT, 64 * 1024);
 
 	return await inWorld({}, async (world) => {
-		for (const runner of ['node', 'baseline'] as const) {
+		for (const runner of ['node', 'helpers', 'baseline'] as const) {
 			await measure(world, { kind: 'upload', runner, files: files.slice(0, 20), concurrency: 8 });
 		}
 		const node = (concurrency?: number): Job => ({
@@ -34,21 +35,33 @@ export async function smallUploads(context: BenchContext): Promise<ScenarioRepor
 			concurrency,
 		});
 		const baseline: Job = { kind: 'upload', runner: 'baseline', files, concurrency: 1 };
-		const runs = await interleaved(context, world, {
-			'node c1': node(1),
-			'node default': node(undefined),
-			'node c8': node(8),
-			baseline,
-		});
+		const runs = await interleaved(
+			context,
+			world,
+			{
+				'node c1': node(1),
+				'node default': node(undefined),
+				'node c8': node(8),
+				'helpers c8': { ...node(8), runner: 'helpers' },
+				baseline,
+			},
+			dropUploadedBytes(world),
+		);
 		world.sandbox.setOptions({ latencyMs: NEAR_LATENCY_MS });
-		const near = await interleaved(context, world, { 'node c8': node(8), baseline });
+		const near = await interleaved(
+			context,
+			world,
+			{ 'node c8': node(8), baseline },
+			dropUploadedBytes(world),
+		);
 
 		const nodeRuns = [...runs['node c1'], ...runs['node default'], ...runs['node c8']];
 		const tokenRequests = statsOf([...nodeRuns, ...near['node c8']], (s) => s.tokenRequests);
-		const complete = [...nodeRuns, ...runs.baseline].every(
+		const complete = [...nodeRuns, ...runs['helpers c8'], ...runs.baseline].every(
 			({ stats, result }) => stats.uploads === COUNT && result.orderErrors === 0,
 		);
 		const c8 = perSecond(COUNT, runs['node c8']);
+		const floor = perSecond(COUNT, runs['helpers c8']);
 		const sequential = perSecond(COUNT, runs.baseline);
 		const c1Ms = msOf(runs['node c1']);
 		const baselineMs = msOf(runs.baseline);
@@ -61,7 +74,9 @@ export async function smallUploads(context: BenchContext): Promise<ScenarioRepor
 				`${COUNT} files of 64 KiB from disk, through a file source into filesystem binary ` +
 				'storage, uploaded by one PageUp Document execution; sandbox latency 0. Baseline: the ' +
 				'minimal client, token once, then prepare, PUT and moveFromTemp for each file, one ' +
-				"by one, on Node's keep-alive agent. CPU is the worker's user and system time while " +
+				"by one, on Node's keep-alive agent, reading the same copies in n8n's binary " +
+				"storage. The helper floor: the same three requests through n8n's helpers alone. " +
+				"CPU is the worker's user and system time while " +
 				`the node (or the client) ran. Then both again with ${NEAR_LATENCY_MS} ms per API call.`,
 			measures: [
 				{ name: 'node, concurrency 1', unit: 'items/s', values: perSecond(COUNT, runs['node c1']) },
@@ -71,6 +86,11 @@ export async function smallUploads(context: BenchContext): Promise<ScenarioRepor
 					values: perSecond(COUNT, runs['node default']),
 				},
 				{ name: 'node, concurrency 8', unit: 'items/s', values: c8 },
+				{
+					name: "helper floor (n8n's helpers alone), concurrency 8",
+					unit: 'items/s',
+					values: floor,
+				},
 				{ name: 'baseline, one by one', unit: 'items/s', values: sequential },
 				{
 					name: 'node c8 / baseline (paired)',
@@ -78,11 +98,21 @@ export async function smallUploads(context: BenchContext): Promise<ScenarioRepor
 					values: paired(c8, sequential, (n, b) => n / b),
 				},
 				{
+					name: 'node c8 / helper floor c8 (paired)',
+					unit: 'ratio',
+					values: paired(c8, floor, (n, f) => n / f),
+				},
+				{
 					name: 'node c1 time / baseline time (paired)',
 					unit: 'ratio',
 					values: paired(c1Ms, baselineMs, (n, b) => n / b),
 				},
 				{ name: 'node c8: worker CPU per item', unit: 'ms', values: cpuPerItem(runs['node c8']) },
+				{
+					name: 'helper floor c8: worker CPU per item',
+					unit: 'ms',
+					values: cpuPerItem(runs['helpers c8']),
+				},
 				{ name: 'node c1: worker CPU per item', unit: 'ms', values: cpuPerItem(runs['node c1']) },
 				{ name: 'baseline: client CPU per item', unit: 'ms', values: cpuPerItem(runs.baseline) },
 				{
@@ -146,10 +176,14 @@ export async function smallUploads(context: BenchContext): Promise<ScenarioRepor
 			],
 			notes: [
 				'At latency 0 on 127.0.0.1 nothing waits on the network, so concurrency can only ' +
-					"overlap the worker's CPU with the sandbox's on the machine's two cores: the node " +
-					"at concurrency 8 is as fast as its CPU per item, most of which is spent in n8n's " +
-					'HTTP helper (a new agent and TCP connection per request, axios), against a ' +
-					'baseline that reuses its connections.',
+					"overlap the worker's CPU with the sandbox's on the machine's cores: the node at " +
+					'concurrency 8 is as fast as its CPU per item allows.',
+				"The helper floor (bench/helperFloor.ts) makes the same three requests through n8n's " +
+					"helpers and does nothing else: no checks, retries or error handling. The node's " +
+					"distance from it is the node's own work; its distance from the baseline is what " +
+					"n8n's helpers cost per request (axios, and a new agent and TCP connection for " +
+					'every request, since the helpers offer no connection reuse), against a baseline ' +
+					'that reuses its connections.',
 			],
 		};
 	});

@@ -26,6 +26,25 @@ describe('the access token', () => {
 		expect(world.sandbox.stats().rejectedApiCalls).toBe(0);
 	});
 
+	// In n8n every read of a stored credential is a database query and a decryption.
+	it('comes from one read of the stored credential for 50 items, not one per request', async () => {
+		world = await startWorld();
+		const helper = world.engine.credentials;
+		const getDecrypted = helper.getDecrypted.bind(helper);
+		let reads = 0;
+		helper.getDecrypted = async (...args) => {
+			reads++;
+			return await getDecrypted(...args);
+		};
+
+		const result = await world.runNode({ items: fiftyFiles, parameters: uploadParameters() });
+
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(50);
+		expect(reads).toBeLessThanOrEqual(2);
+		expect(world.sandbox.stats().tokenRequests).toBe(1);
+	});
+
 	it('is stored in the credential by n8n, with its expiry', async () => {
 		world = await startWorld();
 		await world.runNode({ items: fiftyFiles.slice(0, 1), parameters: uploadParameters() });

@@ -1,3 +1,6 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
 import {
 	accessToken,
 	bearer,
@@ -59,6 +62,18 @@ describe('moveFromTemp', () => {
 			replacedCount: 0,
 		});
 		expect(sandbox().readDocument(1001).toString()).toBe(BYTES.toString());
+	});
+
+	it("keeps a document's record but not its bytes once told to drop them", async () => {
+		const id = await uploadDocument(sandbox(), token, 'cv.pdf', BYTES);
+		const objectFiles = () => readdirSync(join(sandbox().dataDir, 'objects'));
+		expect(objectFiles()).toHaveLength(1);
+
+		await sandbox().dropDocumentBytes();
+
+		expect(objectFiles()).toHaveLength(0);
+		expect(sandbox().document(id)).toMatchObject({ size: BYTES.length, sha256: sha256(BYTES) });
+		expect(() => sandbox().readDocument(id)).toThrow(`The sandbox holds no document ${id}.`);
 	});
 
 	it('numbers each new document one higher', async () => {

@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { mapInOrder } from '../helpers/concurrency';
 import { InputError } from '../helpers/validate';
-import { CREDENTIAL_TYPE, type ApiContext } from '../transport/api';
+import { storedCredential, type ApiContext } from '../transport/api';
 import { EndpointError, resolveEndpoints } from '../transport/endpoints';
 import { TokenRenewals } from '../transport/renewal';
 import * as getDownloadUrl from './document/getDownloadUrl.operation';
@@ -45,10 +45,10 @@ function errorItem(
 }
 
 async function apiContext(this: IExecuteFunctions, options: ReturnType<typeof readOptions>) {
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	const credential = await storedCredential.call(this);
 	try {
-		const { apiRootUrl } = resolveEndpoints(credentials);
-		const renewals = new TokenRenewals();
+		const { apiRootUrl } = resolveEndpoints(credential.data);
+		const renewals = new TokenRenewals(async () => await storedCredential.call(this), credential);
 		return {
 			apiRootUrl,
 			retry: options.retry,

@@ -1,6 +1,7 @@
 // The one way the node calls PageUp's Document API: authenticated, retried, and with errors that
 // name the step, the status and PageUp's own messages.
 import type {
+	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -17,7 +18,7 @@ import {
 	type FailedAttempt,
 	type Step,
 } from './errors';
-import { tokenExpired, TokenRenewals, withTokenCleared, type StoredCredential } from './renewal';
+import { tokenExpired, TokenRenewals, type StoredCredential } from './renewal';
 import { describeStop, RetryBudget, type RetryPolicy } from './retry';
 import { tokenFailureMessage } from './token';
 
@@ -108,7 +109,7 @@ function outcomeHint(
 	return undefined;
 }
 
-async function storedCredential(this: IExecuteFunctions): Promise<StoredCredential> {
+export async function storedCredential(this: IExecuteFunctions): Promise<StoredCredential> {
 	const { id, name } = this.getNode().credentials?.[CREDENTIAL_TYPE] ?? {};
 	const data = await this.getCredentials(CREDENTIAL_TYPE);
 	return { id: id ?? '', name: name ?? '', type: CREDENTIAL_TYPE, data };
@@ -124,29 +125,21 @@ async function send(
 	api: ApiContext,
 	request: IHttpRequestOptions,
 ): Promise<IN8nHttpFullResponse> {
-	const plain = async () =>
-		(await this.helpers.httpRequestWithAuthentication.call(
-			this,
-			CREDENTIAL_TYPE,
-			request,
-		)) as IN8nHttpFullResponse;
-	const renewing = async () =>
+	const withCredential = async (credentialsDecrypted: ICredentialsDecrypted) =>
 		(await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, request, {
-			credentialsDecrypted: withTokenCleared(await storedCredential.call(this)),
+			credentialsDecrypted,
 		})) as IN8nHttpFullResponse;
+	const normal = async () => await withCredential(await api.renewals.credential());
 
 	const sentAt = api.renewals.generation;
-	// The stored credential is read again only once the expiry last read from it is due.
-	if (
-		api.renewals.due() &&
-		tokenExpired(api.renewals.noteExpiry((await storedCredential.call(this)).data))
-	) {
-		return await api.renewals.renew(sentAt, renewing, plain);
+	const credential = await api.renewals.credential();
+	if (tokenExpired(credential.data)) {
+		return await api.renewals.renew(sentAt, withCredential, normal);
 	}
-	const response = await plain();
+	const response = await withCredential(credential);
 	if (response.statusCode !== 401) return response;
 	this.logger.warn('PageUp rejected the access token, renewing it', { status: 401 });
-	return await api.renewals.renew(sentAt, renewing, plain);
+	return await api.renewals.renew(sentAt, withCredential, normal);
 }
 
 export async function callPageUp(

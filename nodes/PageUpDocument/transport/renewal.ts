@@ -1,7 +1,9 @@
-// Renewing PageUp's token through n8n: the node never keeps a token of its own. n8n's helper
-// fetches one (the credential's preAuthentication) whenever the stored token is empty, and stores
-// the result for every item, execution and queue worker. So to renew, the node hands the helper
-// the stored credential with its token cleared, and lets one request at a time do so.
+// The credential and its token over one execution. The node never keeps a token of its own: n8n's
+// helper fetches one (the credential's preAuthentication) whenever the token it is handed is
+// empty, writes it into that credential and stores it for every item, execution and queue worker.
+// So the node reads the stored credential once, hands that same copy to every request, reads it
+// again only when the token in it is due to expire, and to renew hands the helper the stored
+// credential with its token cleared, one request at a time.
 import type { ICredentialDataDecryptedObject, ICredentialsDecrypted } from 'n8n-workflow';
 
 import { TOKEN_EXPIRY_FIELD } from './token';
@@ -19,14 +21,18 @@ export function withTokenCleared(credential: StoredCredential): ICredentialsDecr
 	return { ...credential, data: { ...credential.data, accessToken: '' } };
 }
 
-/** Whether the stored token has passed the expiry its token answer gave (less a margin). */
+/** Whether the token has passed the expiry its token answer gave (less a margin). */
 export function tokenExpired(data: ICredentialDataDecryptedObject, now = Date.now()): boolean {
 	const expiresAt = Date.parse(String(data[TOKEN_EXPIRY_FIELD] ?? ''));
 	return !Number.isNaN(expiresAt) && now >= expiresAt;
 }
 
+function hasToken(data: ICredentialDataDecryptedObject): boolean {
+	return data.accessToken !== '' && data.accessToken !== undefined;
+}
+
 /**
- * One execution's renewals. Items that find the token rejected while another item renews it
+ * One execution's credential. Items that find the token rejected while another item renews it
  * wait for that renewal instead of each fetching a token of their own.
  */
 export class TokenRenewals {
@@ -35,42 +41,75 @@ export class TokenRenewals {
 
 	private running: Promise<unknown> | undefined;
 
-	/** The stored token's expiry as last read (the token itself stays with n8n). */
-	private knownExpiresAt = Number.NEGATIVE_INFINITY;
+	/** The copy every request is handed; n8n writes a token it fetches into it. */
+	private current: StoredCredential | undefined;
 
-	/** Whether the stored expiry must be read again before the next request. */
-	due(now = Date.now()): boolean {
-		return now >= this.knownExpiresAt;
+	/**
+	 * When the token in `current` expires. With no token yet it is due at once (n8n is about to
+	 * fetch one); a token without an expiry is left to PageUp's 401.
+	 */
+	private expiresAt = Number.NEGATIVE_INFINITY;
+
+	/** @param read reads the stored credential afresh. */
+	constructor(
+		private readonly read: () => Promise<StoredCredential>,
+		first?: StoredCredential,
+	) {
+		if (first !== undefined) this.adopt(first);
+	}
+
+	private adopt(credential: StoredCredential) {
+		this.current = credential;
+		this.noteExpiry();
+	}
+
+	private noteExpiry() {
+		const data = this.current?.data ?? {};
+		const expiresAt = Date.parse(String(data[TOKEN_EXPIRY_FIELD] ?? ''));
+		if (!hasToken(data)) this.expiresAt = Number.NEGATIVE_INFINITY;
+		else this.expiresAt = Number.isNaN(expiresAt) ? Number.POSITIVE_INFINITY : expiresAt;
 	}
 
 	/**
-	 * Notes the stored expiry. With no token yet, reads again next time (n8n is about to fetch one);
-	 * a token stored without an expiry is left to PageUp's 401.
+	 * The credential to send with. It is read from storage again only once its token is due,
+	 * since another execution or queue worker may have stored a newer one by then.
 	 */
-	noteExpiry(data: ICredentialDataDecryptedObject): ICredentialDataDecryptedObject {
-		const expiresAt = Date.parse(String(data[TOKEN_EXPIRY_FIELD] ?? ''));
-		if (data.accessToken === '' || data.accessToken === undefined) {
-			this.knownExpiresAt = Number.NEGATIVE_INFINITY;
-		} else {
-			this.knownExpiresAt = Number.isNaN(expiresAt) ? Number.POSITIVE_INFINITY : expiresAt;
-		}
-		return data;
+	async credential(now = Date.now()): Promise<StoredCredential> {
+		// n8n may have written a token into the copy since it was last looked at.
+		if (this.current !== undefined && now >= this.expiresAt) this.noteExpiry();
+		if (this.current === undefined || now >= this.expiresAt) this.adopt(await this.read());
+		return this.current as StoredCredential;
 	}
 
-	async renew<T>(sentAt: number, renewing: () => Promise<T>, normal: () => Promise<T>): Promise<T> {
+	/**
+	 * Runs `renewing` with the stored credential's token cleared, unless a renewal has happened
+	 * since the request was sent or is under way; then `normal` repeats the request.
+	 */
+	async renew<T>(
+		sentAt: number,
+		renewing: (cleared: ICredentialsDecrypted) => Promise<T>,
+		normal: () => Promise<T>,
+	): Promise<T> {
 		if (this.generation > sentAt) return await normal();
 		if (this.running !== undefined) {
 			await this.running.catch(() => undefined);
 			return await normal();
 		}
 		this.generation++;
-		const running = renewing();
+		const running = (async () => {
+			const cleared = withTokenCleared(await this.read());
+			try {
+				return await renewing(cleared);
+			} finally {
+				// Whatever the answer, the token n8n fetched (if any) is now in the cleared copy.
+				this.adopt(cleared as StoredCredential);
+			}
+		})();
 		this.running = running;
 		try {
 			return await running;
 		} finally {
 			this.running = undefined;
-			this.knownExpiresAt = Number.NEGATIVE_INFINITY;
 		}
 	}
 }
