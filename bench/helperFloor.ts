@@ -49,7 +49,7 @@ export class HelperFloor implements INodeType {
 			await this.helpers.httpRequestWithAuthentication.call(
 				this,
 				CREDENTIAL_TYPE,
-				{ ...request, json: true },
+				{ ...request, json: true, disableFollowRedirect: true },
 				{ credentialsDecrypted: credential },
 			);
 

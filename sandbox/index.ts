@@ -53,6 +53,12 @@ export interface SandboxOptions extends Partial<SandboxSettings> {
 	clientSecret?: string;
 	/** Where object bytes live; a temporary directory, removed on close, unless given. */
 	dataDir?: string;
+	/**
+	 * False keeps only each uploaded object's size and SHA-256, not its bytes, so that a benchmark
+	 * of gigabytes measures the clients and not how fast this machine finds fresh memory for a
+	 * file. Downloads of such documents answer 404.
+	 */
+	keepUploadedBytes?: boolean;
 	/** Called as each request's record is logged, e.g. to print it. */
 	onRequest?: (record: RequestRecord) => void;
 }
@@ -98,11 +104,6 @@ export interface Sandbox {
 	pendingFaults(): PendingFault[];
 	documents(): DocumentRecord[];
 	document(id: number): DocumentRecord | undefined;
-	/**
-	 * Deletes every document's bytes; the records stay, size and SHA-256 included. A benchmark
-	 * calls it between runs so that the stored files do not pile up.
-	 */
-	dropDocumentBytes(): Promise<void>;
 	/** A document's stored bytes, read whole: meant for small files. */
 	readDocument(id: number): Buffer;
 	requests(): RequestRecord[];
@@ -118,6 +119,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		clientId = DEFAULT_CLIENT_ID,
 		clientSecret = randomBytes(24).toString('base64url'),
 		dataDir: givenDataDir,
+		keepUploadedBytes = true,
 		onRequest,
 		...settingsPatch
 	} = options;
@@ -132,7 +134,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const removeDataDir = async (): Promise<void> => {
 		if (givenDataDir === undefined) await rm(dataDir, { recursive: true, force: true });
 	};
-	const store = await ObjectStore.open(dataDir);
+	const store = await ObjectStore.open(dataDir, { keepBytes: keepUploadedBytes });
 	const apiServer = createHttpServer();
 	const s3Server = createHttpServer();
 	let ports: [number, number];
@@ -197,9 +199,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		pendingFaults: () => faults.pending(),
 		documents: () => documents.documents(),
 		document: (id) => documents.document(id),
-		dropDocumentBytes: async () => {
-			await Promise.all(documents.documents().map(({ objectKey }) => store.delete(objectKey)));
-		},
 		readDocument: (id) => {
 			const bytes = store.read(documents.document(id)?.objectKey ?? '');
 			if (bytes === undefined) throw new Error(`The sandbox holds no document ${id}.`);

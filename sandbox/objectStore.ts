@@ -5,9 +5,21 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+
+/** The file path of an object whose bytes were not kept. */
+const NO_FILE = '';
+
+/** Takes a body's bytes and keeps none of them. */
+function dropBytes(): Writable {
+	return new Writable({
+		write(_chunk, _encoding, done) {
+			done();
+		},
+	});
+}
 
 export interface StoredObject {
 	key: string;
@@ -36,10 +48,12 @@ export class ObjectStore {
 	private constructor(
 		private readonly incomingDir: string,
 		private readonly objectsDir: string,
+		/** False keeps each object's size and SHA-256 only: its bytes are counted, then dropped. */
+		private readonly keepBytes: boolean,
 	) {}
 
-	static async open(dataDir: string): Promise<ObjectStore> {
-		const store = new ObjectStore(join(dataDir, 'incoming'), join(dataDir, 'objects'));
+	static async open(dataDir: string, { keepBytes = true } = {}): Promise<ObjectStore> {
+		const store = new ObjectStore(join(dataDir, 'incoming'), join(dataDir, 'objects'), keepBytes);
 		await mkdir(store.incomingDir, { recursive: true });
 		await mkdir(store.objectsDir, { recursive: true });
 		return store;
@@ -47,7 +61,7 @@ export class ObjectStore {
 
 	/** Streams a body to its own part file, hashing as it goes; the file is gone on failure. */
 	async receive(source: Readable, onProgress?: (bytes: number) => void): Promise<ReceivedPart> {
-		const partPath = join(this.incomingDir, `${randomUUID()}.part`);
+		const partPath = this.keepBytes ? join(this.incomingDir, `${randomUUID()}.part`) : NO_FILE;
 		const hash = createHash('sha256');
 		let size = 0;
 		const meter = new Transform({
@@ -59,7 +73,8 @@ export class ObjectStore {
 			},
 		});
 		try {
-			await pipeline(source, meter, createWriteStream(partPath, { flags: 'wx' }));
+			const sink = this.keepBytes ? createWriteStream(partPath, { flags: 'wx' }) : dropBytes();
+			await pipeline(source, meter, sink);
 		} catch (error) {
 			await this.discard(partPath);
 			throw error;
@@ -69,8 +84,11 @@ export class ObjectStore {
 
 	/** Makes a part the object under `key`; a rename, so concurrent PUTs never see halves. */
 	async commit(part: ReceivedPart, key: string, contentType: string): Promise<StoredObject> {
-		const filePath = join(this.objectsDir, randomUUID());
-		await rename(part.partPath, filePath);
+		let filePath = NO_FILE;
+		if (part.partPath !== NO_FILE) {
+			filePath = join(this.objectsDir, randomUUID());
+			await rename(part.partPath, filePath);
+		}
 		const object: StoredObject = {
 			key,
 			filePath,
@@ -84,7 +102,7 @@ export class ObjectStore {
 	}
 
 	async discard(partPath: string): Promise<void> {
-		await rm(partPath, { force: true });
+		if (partPath !== NO_FILE) await rm(partPath, { force: true });
 	}
 
 	object(key: string): StoredObject | undefined {
@@ -108,23 +126,17 @@ export class ObjectStore {
 		unlinkLater(object.filePath);
 	}
 
-	/** Deletes an object's bytes and answers once they are gone. */
-	async delete(key: string): Promise<void> {
-		const object = this.objects.get(key);
-		if (object === undefined) return;
-		this.objects.delete(key);
-		await rm(object.filePath, { force: true });
-	}
-
 	read(key: string): Buffer | undefined {
 		const object = this.objects.get(key);
-		return object === undefined ? undefined : readFileSync(object.filePath);
+		return object === undefined || object.filePath === NO_FILE
+			? undefined
+			: readFileSync(object.filePath);
 	}
 
 	/** Opens the object's file now, so a concurrent replace cannot pull it away mid-answer. */
 	async openObject(key: string): Promise<OpenedObject | undefined> {
 		const object = this.objects.get(key);
-		if (object === undefined) return undefined;
+		if (object === undefined || object.filePath === NO_FILE) return undefined;
 		try {
 			return { object, file: await open(object.filePath, 'r') };
 		} catch {
@@ -144,5 +156,5 @@ export class ObjectStore {
 
 /** Removes a file in the background; a sandbox that is closing may already have removed it. */
 function unlinkLater(filePath: string): void {
-	rm(filePath, { force: true }).catch(() => undefined);
+	if (filePath !== NO_FILE) rm(filePath, { force: true }).catch(() => undefined);
 }

@@ -78,7 +78,6 @@ export async function interleaved<K extends string>(
 	context: BenchContext,
 	world: World,
 	variants: Record<K, Job>,
-	{ afterEach }: { afterEach?: () => Promise<void> } = {},
 ): Promise<Record<K, Measured[]>> {
 	const names = Object.keys(variants) as K[];
 	const measured = {} as Record<K, Measured[]>;
@@ -89,19 +88,10 @@ export async function interleaved<K extends string>(
 			const outcome = await measure(world, variants[name]);
 			measured[name].push(outcome);
 			context.log(`  run ${run + 1} ${name}: ${shown(outcome.result.ms)} ms`);
-			await afterEach?.();
 		}
 	}
 	return measured;
 }
-
-/**
- * Uploaded bytes are deleted after each run (the records stay), so that every run writes into
- * the same amount of free memory and disk.
- */
-export const dropUploadedBytes = (world: World) => ({
-	afterEach: () => world.sandbox.dropDocumentBytes(),
-});
 
 /** Combines two variants run by run: paired values come from the same stretch of time. */
 export const paired = (a: number[], b: number[], combine: (x: number, y: number) => number) =>

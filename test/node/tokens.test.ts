@@ -1,3 +1,4 @@
+import { accessToken } from '../sandbox/helpers';
 import { fileItem, startWorld, uploadParameters, type World } from '../support/pageup';
 
 const fiftyFiles = Array.from({ length: 50 }, (_, index) =>
@@ -43,6 +44,40 @@ describe('the access token', () => {
 		expect(result.items).toHaveLength(50);
 		expect(reads).toBeLessThanOrEqual(2);
 		expect(world.sandbox.stats().tokenRequests).toBe(1);
+	});
+
+	it('is read again when due, and a token another worker stored meanwhile is used', async () => {
+		// 30 items one at a time, each API call held 40 ms: about 2.5 s.
+		world = await startWorld({ sandbox: { latencyMs: 40 } });
+		await world.runNode({ items: fiftyFiles.slice(0, 1), parameters: uploadParameters() });
+		const stored = world.engine.credentials.data(world.credential.id);
+		const dueSoon = new Date(Date.now() + 800).toISOString();
+		world.engine.credentials.update(world.credential.id, {
+			...stored,
+			accessTokenExpiresAt: dueSoon,
+		});
+		world.sandbox.resetStats();
+
+		const running = world.runNode({
+			items: fiftyFiles.slice(0, 30),
+			parameters: uploadParameters({ options: { concurrency: 1 } }),
+		});
+		// Another worker renews the token while this execution holds the old one.
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		const renewed = await accessToken(world.sandbox);
+		const later = new Date(Date.now() + 300_000).toISOString();
+		world.engine.credentials.update(world.credential.id, {
+			...stored,
+			accessToken: renewed,
+			accessTokenExpiresAt: later,
+		});
+		const result = await running;
+
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(30);
+		// The other worker's token, asked for by the test, is the only one: the node took it up.
+		expect(world.sandbox.stats().tokenRequests).toBe(1);
+		expect(world.engine.credentials.data(world.credential.id).accessToken).toBe(renewed);
 	});
 
 	it('is stored in the credential by n8n, with its expiry', async () => {

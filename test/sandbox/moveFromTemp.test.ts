@@ -64,18 +64,6 @@ describe('moveFromTemp', () => {
 		expect(sandbox().readDocument(1001).toString()).toBe(BYTES.toString());
 	});
 
-	it("keeps a document's record but not its bytes once told to drop them", async () => {
-		const id = await uploadDocument(sandbox(), token, 'cv.pdf', BYTES);
-		const objectFiles = () => readdirSync(join(sandbox().dataDir, 'objects'));
-		expect(objectFiles()).toHaveLength(1);
-
-		await sandbox().dropDocumentBytes();
-
-		expect(objectFiles()).toHaveLength(0);
-		expect(sandbox().document(id)).toMatchObject({ size: BYTES.length, sha256: sha256(BYTES) });
-		expect(() => sandbox().readDocument(id)).toThrow(`The sandbox holds no document ${id}.`);
-	});
-
 	it('numbers each new document one higher', async () => {
 		const first = await uploadDocument(sandbox(), token, 'a.pdf', BYTES);
 		const second = await uploadDocument(sandbox(), token, 'b.pdf', BYTES);
@@ -279,5 +267,19 @@ describe('moveFromTemp', () => {
 		expect(response.status).toBe(415);
 		expect(broken.status).toBe(400);
 		expect(await broken.json()).toEqual([{ message: expect.stringContaining('not valid JSON') }]);
+	});
+});
+
+describe('a sandbox that does not keep uploaded bytes', () => {
+	const sandbox = useSandbox({ keepUploadedBytes: false });
+
+	it("records each document's size and SHA-256, writes no file, and has nothing to read", async () => {
+		const token = await accessToken(sandbox());
+		const id = await uploadDocument(sandbox(), token, 'cv.pdf', BYTES);
+
+		expect(sandbox().document(id)).toMatchObject({ size: BYTES.length, sha256: sha256(BYTES) });
+		expect(readdirSync(join(sandbox().dataDir, 'objects'))).toHaveLength(0);
+		expect(readdirSync(join(sandbox().dataDir, 'incoming'))).toHaveLength(0);
+		expect(() => sandbox().readDocument(id)).toThrow(`The sandbox holds no document ${id}.`);
 	});
 });
