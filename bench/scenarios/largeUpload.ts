@@ -116,13 +116,12 @@ export async function largeUpload(context: BenchContext): Promise<ScenarioReport
 				},
 			],
 			notes: [
-				'Why the sandbox keeps no bytes here, and why the baseline reads a fresh copy: on the ' +
-					'virtual machine this bench was written on, writing a gigabyte into memory that ' +
-					'another fresh gigabyte had just taken cost the writer 2 to 3 s more kernel time ' +
-					'than writing it after a gigabyte was freed (the sandbox: 0.75 s against 3.3 s of ' +
-					'system time for the same upload). Whichever side followed a fresh copy looked ' +
-					'twice as slow, so both now start after the same copy, and the store writes ' +
-					'nothing that could tip the balance.',
+				'Why the baseline reads a fresh copy too, and why the sandbox keeps no bytes here: on ' +
+					'the virtual machine where this bench was written, a gigabyte written right after ' +
+					'another fresh gigabyte cost 2 to 3 s more kernel time than one written after a ' +
+					"gigabyte had been freed (the sandbox's system time for the same upload: 3.3 s " +
+					'against 0.75 s). Whichever side followed a fresh copy looked twice as slow, so both ' +
+					'sides start after the same copy, and the store writes no gigabyte of its own.',
 			],
 		};
 	});
