@@ -113,21 +113,3 @@ export class BaselineClient {
 		return (expectOk('download link', answer) as { documentId: number }).documentId;
 	}
 }
-
-/** Runs `task` for 0..count-1, `lanes` at a time, results in index order. */
-export async function inLanes<T>(
-	count: number,
-	lanes: number,
-	task: (index: number) => Promise<T>,
-): Promise<T[]> {
-	const results = new Array<T>(count);
-	let next = 0;
-	const lane = async () => {
-		while (next < count) {
-			const index = next++;
-			results[index] = await task(index);
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(lanes, count) }, lane));
-	return results;
-}

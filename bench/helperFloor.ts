@@ -3,8 +3,6 @@
 // node can cost that goes through those helpers, so the gap between it and the PageUp Document
 // node is the node's own work.
 import type {
-	ICredentialDataDecryptedObject,
-	ICredentialsDecrypted,
 	IExecuteFunctions,
 	IHttpRequestOptions,
 	INodeExecutionData,
@@ -14,10 +12,9 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { mapInOrder } from '../nodes/PageUpDocument/helpers/concurrency';
+import { CREDENTIAL_TYPE, storedCredential } from '../nodes/PageUpDocument/transport/api';
 
 export const HELPER_FLOOR_TYPE = 'n8n-nodes-pageup-bench.helperFloor';
-
-const CREDENTIAL_TYPE = 'pageUpApi';
 
 interface Prepared {
 	url: string;
@@ -41,10 +38,8 @@ export class HelperFloor implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const concurrency = this.getNodeParameter('concurrency', 0) as number;
-		const { id, name } = this.getNode().credentials?.[CREDENTIAL_TYPE] ?? { name: '' };
-		const data = await this.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
-		const credential: ICredentialsDecrypted = { id: id ?? '', name, type: CREDENTIAL_TYPE, data };
-		const apiRootUrl = String(data.apiRootUrl);
+		const credential = await storedCredential.call(this);
+		const apiRootUrl = String(credential.data.apiRootUrl);
 		const api = async (request: IHttpRequestOptions) =>
 			await this.helpers.httpRequestWithAuthentication.call(
 				this,

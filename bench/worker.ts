@@ -7,10 +7,11 @@ import { Container } from '@n8n/di';
 import { BinaryDataService } from 'n8n-core';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { mapInOrder } from '../nodes/PageUpDocument/helpers/concurrency';
 import { Engine, PAGEUP_DOCUMENT_TYPE } from '../runner/engine';
 import { FILE_SOURCE_TYPE, sourceItems, type SourceItem } from '../runner/fileSource';
 import type { SandboxCredentials } from '../sandbox';
-import { BaselineClient, inLanes } from './baselineClient';
+import { BaselineClient } from './baselineClient';
 import { HelperFloor, HELPER_FLOOR_TYPE } from './helperFloor';
 import { ProcessSampler } from './sampler';
 import type {
@@ -154,8 +155,8 @@ async function runBaseline(
 	const token = await client.token();
 	const documentIds =
 		job.kind === 'upload'
-			? await inLanes(files.length, lanes, (index) => client.upload(token, files[index]))
-			: await inLanes(job.documentIds.length, lanes, (index) =>
+			? await mapInOrder(files.length, lanes, (index) => client.upload(token, files[index]))
+			: await mapInOrder(job.documentIds.length, lanes, (index) =>
 					client.downloadUrl(token, job.documentIds[index]),
 				);
 	const ms = performance.now() - started;

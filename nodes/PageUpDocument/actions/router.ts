@@ -9,7 +9,7 @@ import { EndpointError, resolveEndpoints } from '../transport/endpoints';
 import { TokenRenewals } from '../transport/renewal';
 import * as getDownloadUrl from './document/getDownloadUrl.operation';
 import * as upload from './document/upload.operation';
-import { readOptions } from './options';
+import { readOptions, type RunOptions } from './options';
 
 const operations = { upload, getDownloadUrl };
 
@@ -44,17 +44,12 @@ function errorItem(
 	};
 }
 
-async function apiContext(this: IExecuteFunctions, options: ReturnType<typeof readOptions>) {
+async function apiContext(this: IExecuteFunctions, options: RunOptions): Promise<ApiContext> {
 	const credential = await storedCredential.call(this);
 	try {
 		const { apiRootUrl } = resolveEndpoints(credential.data);
 		const renewals = new TokenRenewals(async () => await storedCredential.call(this), credential);
-		return {
-			apiRootUrl,
-			retry: options.retry,
-			timeoutMs: options.timeoutMs,
-			renewals,
-		} as ApiContext;
+		return { apiRootUrl, retry: options.retry, timeoutMs: options.timeoutMs, renewals };
 	} catch (error) {
 		if (!(error instanceof EndpointError))
 			throw new NodeOperationError(this.getNode(), error as Error);
@@ -72,7 +67,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	}
 
-	let options: ReturnType<typeof readOptions>;
+	let options: RunOptions;
 	let api: ApiContext;
 	try {
 		options = readOptions.call(this);

@@ -4,7 +4,7 @@
 // So the node reads the stored credential once, hands that same copy to every request, reads it
 // again only when the token in it is due to expire, and to renew hands the helper the stored
 // credential with its token cleared, one request at a time.
-import type { ICredentialDataDecryptedObject, ICredentialsDecrypted } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { TOKEN_EXPIRY_FIELD } from './token';
 
@@ -17,14 +17,18 @@ export interface StoredCredential {
 }
 
 /** The credential as n8n's helper should see it to fetch a new token first. */
-export function withTokenCleared(credential: StoredCredential): ICredentialsDecrypted {
+export function withTokenCleared(credential: StoredCredential): StoredCredential {
 	return { ...credential, data: { ...credential.data, accessToken: '' } };
+}
+
+/** The stored expiry in epoch milliseconds; NaN when there is none. */
+function expiryOf(data: ICredentialDataDecryptedObject): number {
+	return Date.parse(String(data[TOKEN_EXPIRY_FIELD] ?? ''));
 }
 
 /** Whether the token has passed the expiry its token answer gave (less a margin). */
 export function tokenExpired(data: ICredentialDataDecryptedObject, now = Date.now()): boolean {
-	const expiresAt = Date.parse(String(data[TOKEN_EXPIRY_FIELD] ?? ''));
-	return !Number.isNaN(expiresAt) && now >= expiresAt;
+	return now >= expiryOf(data);
 }
 
 function hasToken(data: ICredentialDataDecryptedObject): boolean {
@@ -42,7 +46,7 @@ export class TokenRenewals {
 	private running: Promise<unknown> | undefined;
 
 	/** The copy every request is handed; n8n writes a token it fetches into it. */
-	private current: StoredCredential | undefined;
+	private current: StoredCredential;
 
 	/**
 	 * When the token in `current` expires. With no token yet it is due at once (n8n is about to
@@ -50,12 +54,16 @@ export class TokenRenewals {
 	 */
 	private expiresAt = Number.NEGATIVE_INFINITY;
 
-	/** @param read reads the stored credential afresh. */
+	/**
+	 * @param read reads the stored credential afresh.
+	 * @param first the stored credential as the execution first read it.
+	 */
 	constructor(
 		private readonly read: () => Promise<StoredCredential>,
-		first?: StoredCredential,
+		first: StoredCredential,
 	) {
-		if (first !== undefined) this.adopt(first);
+		this.current = first;
+		this.noteExpiry();
 	}
 
 	private adopt(credential: StoredCredential) {
@@ -64,8 +72,8 @@ export class TokenRenewals {
 	}
 
 	private noteExpiry() {
-		const data = this.current?.data ?? {};
-		const expiresAt = Date.parse(String(data[TOKEN_EXPIRY_FIELD] ?? ''));
+		const { data } = this.current;
+		const expiresAt = expiryOf(data);
 		if (!hasToken(data)) this.expiresAt = Number.NEGATIVE_INFINITY;
 		else this.expiresAt = Number.isNaN(expiresAt) ? Number.POSITIVE_INFINITY : expiresAt;
 	}
@@ -76,9 +84,9 @@ export class TokenRenewals {
 	 */
 	async credential(now = Date.now()): Promise<StoredCredential> {
 		// n8n may have written a token into the copy since it was last looked at.
-		if (this.current !== undefined && now >= this.expiresAt) this.noteExpiry();
-		if (this.current === undefined || now >= this.expiresAt) this.adopt(await this.read());
-		return this.current as StoredCredential;
+		if (now >= this.expiresAt) this.noteExpiry();
+		if (now >= this.expiresAt) this.adopt(await this.read());
+		return this.current;
 	}
 
 	/**
@@ -87,7 +95,7 @@ export class TokenRenewals {
 	 */
 	async renew<T>(
 		sentAt: number,
-		renewing: (cleared: ICredentialsDecrypted) => Promise<T>,
+		renewing: (cleared: StoredCredential) => Promise<T>,
 		normal: () => Promise<T>,
 	): Promise<T> {
 		if (this.generation > sentAt) return await normal();
@@ -102,7 +110,7 @@ export class TokenRenewals {
 				return await renewing(cleared);
 			} finally {
 				// Whatever the answer, the token n8n fetched (if any) is now in the cleared copy.
-				this.adopt(cleared as StoredCredential);
+				this.adopt(cleared);
 			}
 		})();
 		this.running = running;
